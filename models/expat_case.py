@@ -1,0 +1,255 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
+PERMIT_REMINDER_PARAM = "expat_service_desk.permit_reminder_days"
+PERMIT_REMINDER_DEFAULT = 90
+
+
+class ExpatCase(models.Model):
+    _name = "expat.case"
+    _description = "Expat Case"
+    _inherit = ["expat.dossier.mixin"]
+    _expat_sequence_code = "expat.case"
+    _rec_names_search = ["name", "person_id"]
+
+    person_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', False)]",
+        help="The individual this case is about.",
+    )
+    email = fields.Char(related="person_id.email", readonly=False)
+    phone = fields.Char(related="person_id.phone", readonly=False)
+    employer_id = fields.Many2one(
+        "res.partner",
+        string="Employer",
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+    )
+    company_contact_id = fields.Many2one(
+        "expat.company.contact",
+        string="Company Contact",
+        index="btree_not_null",
+        tracking=True,
+        domain="[('partner_id', '=?', employer_id)]",
+        help="The advisory relationship with the employer this case belongs to.",
+    )
+    consultation_ids = fields.One2many(
+        "expat.consultation", "case_id", string="Consultations"
+    )
+    referral_ids = fields.One2many("expat.referral", "case_id", string="Referrals")
+    referral_count = fields.Integer(compute="_compute_referral_count")
+    nationality_id = fields.Many2one(
+        "res.country", string="Nationality", groups=ADVISOR_GROUP
+    )
+    country_of_residence_id = fields.Many2one(
+        "res.country",
+        string="Country of Residence",
+        help="Where the person lives now.",
+    )
+    residence_status = fields.Selection(
+        [
+            ("none", "No residence title"),
+            ("visa", "Visa"),
+            ("blue_card", "EU Blue Card"),
+            ("skilled_worker", "Skilled worker permit"),
+            ("opportunity_card", "Opportunity Card"),
+            ("student", "Student / trainee"),
+            ("family", "Family reunification"),
+            ("eu_citizen", "EU citizen (freedom of movement)"),
+            ("settlement", "Settlement permit"),
+            ("other", "Other"),
+        ],
+        tracking=True,
+        groups=ADVISOR_GROUP,
+    )
+    permit_expiry_date = fields.Date(
+        string="Permit Expires on",
+        tracking=True,
+        groups=ADVISOR_GROUP,
+        help="The advisor gets a reminder activity before this date "
+        "(90 days by default, see Settings).",
+    )
+    qualification_level = fields.Selection(
+        [
+            ("academic", "Academic degree"),
+            ("vocational", "Vocational qualification"),
+            ("none", "No formal qualification"),
+            ("unknown", "Unknown"),
+        ],
+        groups=ADVISOR_GROUP,
+    )
+    occupation = fields.Char()
+    recognition_status = fields.Selection(
+        [
+            ("not_needed", "Not needed"),
+            ("not_started", "Not started"),
+            ("in_progress", "In progress"),
+            ("full", "Fully recognised"),
+            ("partial", "Partially recognised"),
+            ("refused", "Refused"),
+        ],
+        tracking=True,
+        groups=ADVISOR_GROUP,
+    )
+    family_member_count = fields.Integer(
+        string="Accompanying Family Members", groups=ADVISOR_GROUP
+    )
+    legal_basis = fields.Selection(
+        [
+            ("consent", "Consent (Art. 6(1)(a) GDPR)"),
+            ("public_task", "Public task (Art. 6(1)(e) GDPR)"),
+        ],
+        default="public_task",
+        tracking=True,
+    )
+    consent_date = fields.Date(tracking=True)
+    anonymized = fields.Boolean(readonly=True, copy=False)
+
+    _opened_date_id_idx = models.Index("(opened_date DESC, id DESC)")
+
+    @api.depends("name", "person_id.name")
+    def _compute_display_name(self):
+        for case in self:
+            if case.person_id.name:
+                case.display_name = f"{case.name} · {case.person_id.name}"
+            else:
+                case.display_name = case.name
+
+    def _compute_referral_count(self):
+        counts = dict(
+            self.env["expat.referral"]._read_group(
+                [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+            )
+        )
+        for case in self:
+            case.referral_count = counts.get(case, 0)
+
+    @api.onchange("person_id")
+    def _onchange_person_id(self):
+        person = self.person_id
+        if not person:
+            return
+        if person.municipality_id and not self.municipality_id:
+            self.municipality_id = person.municipality_id
+        employer = person.parent_id.commercial_partner_id
+        if employer.is_company and not self.employer_id:
+            self.employer_id = employer
+        if person.country_id and not self.country_of_residence_id:
+            self.country_of_residence_id = person.country_id
+
+    @api.onchange("employer_id")
+    def _onchange_employer_id(self):
+        if self.company_contact_id.partner_id != self.employer_id:
+            self.company_contact_id = (
+                self.env["expat.company.contact"].search(
+                    [
+                        ("partner_id", "=", self.employer_id.id),
+                        ("company_id", "=", self.company_id.id),
+                        ("stage_id.is_closed", "=", False),
+                    ],
+                    limit=1,
+                )
+                if self.employer_id
+                else False
+            )
+
+    @api.onchange("company_contact_id")
+    def _onchange_company_contact_id(self):
+        if self.company_contact_id:
+            self.employer_id = self.company_contact_id.partner_id
+
+    # ------------------------------------------------------------------
+    # Permit expiry reminder
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cases = super().create(vals_list)
+        cases.filtered(
+            lambda c: c.sudo().permit_expiry_date
+        )._schedule_permit_reminder()
+        return cases
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"permit_expiry_date", "user_id", "stage_id"} & set(vals):
+            self._schedule_permit_reminder()
+        return res
+
+    def _permit_reminder_days(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PERMIT_REMINDER_PARAM, PERMIT_REMINDER_DEFAULT)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return PERMIT_REMINDER_DEFAULT
+
+    def _schedule_permit_reminder(self):
+        """One reminder activity per case, due N days before the permit
+        expires; moved when the date changes, removed when it is cleared."""
+        activity_type = self.env.ref(
+            "expat_service_desk.mail_activity_type_permit_expiry",
+            raise_if_not_found=False,
+        )
+        if not activity_type or not self:
+            return
+        days = self._permit_reminder_days()
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        existing_by_case = {activity.res_id: activity for activity in existing}
+        for case in self:
+            activity = existing_by_case.get(case.id)
+            expiry = case.sudo().permit_expiry_date
+            if not expiry or case.is_closed:
+                if activity:
+                    activity.unlink()
+                continue
+            deadline = expiry - timedelta(days=days)
+            user = case.user_id or self.env.user
+            summary = self.env._(
+                "Residence permit expires on %(date)s",
+                date=expiry.strftime("%d.%m.%Y"),
+            )
+            if activity:
+                activity.write(
+                    {"date_deadline": deadline, "user_id": user.id, "summary": summary}
+                )
+            else:
+                case.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=deadline,
+                    summary=summary,
+                    user_id=user.id,
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_log_consultation(self):
+        self.ensure_one()
+        return self.env["expat.consultation"]._action_log_for(self)
+
+    def action_view_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "expat_service_desk.expat_referral_action"
+        )
+        action["domain"] = [("case_id", "=", self.id)]
+        action["context"] = {"default_case_id": self.id}
+        return action

@@ -1,0 +1,206 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .expat_dossier_mixin import CHANNELS
+
+MAX_DURATION_HOURS = 24.0
+
+
+class ExpatConsultation(models.Model):
+    _name = "expat.consultation"
+    _description = "Consultation"
+    _order = "date desc, id desc"
+
+    case_id = fields.Many2one(
+        "expat.case", string="Case", index="btree_not_null", ondelete="cascade"
+    )
+    company_contact_id = fields.Many2one(
+        "expat.company.contact",
+        string="Company Contact",
+        index="btree_not_null",
+        ondelete="cascade",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    duration = fields.Float(
+        string="Duration (hours)",
+        default=1.0,
+        help="Time spent in the session, in hours (0 to 24).",
+    )
+    channel = fields.Selection(CHANNELS, default="in_person", required=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Advisor",
+        default=lambda self: self.env.user,
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+    topic_ids = fields.Many2many("expat.topic", string="Topics")
+    note = fields.Html(sanitize_style=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Organisation",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
+        readonly=True,
+    )
+    is_first = fields.Boolean(
+        string="First Consultation",
+        compute="_compute_is_first",
+        store=True,
+        help="The earliest consultation of its dossier (first contact).",
+    )
+    dossier_type = fields.Selection(
+        [("individual", "Individual"), ("company", "Company")],
+        compute="_compute_dossier_type",
+        store=True,
+        string="Advised",
+    )
+
+    @api.depends("case_id.company_id", "company_contact_id.company_id")
+    def _compute_company_id(self):
+        for consultation in self:
+            dossier = consultation._dossier()
+            consultation.company_id = dossier.company_id
+
+    @api.depends("case_id", "company_contact_id")
+    def _compute_dossier_type(self):
+        for consultation in self:
+            if consultation.case_id:
+                consultation.dossier_type = "individual"
+            elif consultation.company_contact_id:
+                consultation.dossier_type = "company"
+            else:
+                consultation.dossier_type = False
+
+    @api.depends(
+        "date",
+        "case_id.consultation_ids.date",
+        "company_contact_id.consultation_ids.date",
+    )
+    def _compute_is_first(self):
+        first_by_dossier = {}
+        for consultation in self:
+            dossier = consultation._dossier()
+            if not dossier:
+                consultation.is_first = False
+                continue
+            if dossier not in first_by_dossier:
+                first_by_dossier[dossier] = min(
+                    dossier.consultation_ids,
+                    key=lambda c: (
+                        c.date or fields.Date.to_date("9999-12-31"),
+                        c.id if isinstance(c.id, int) else float("inf"),
+                    ),
+                    default=None,
+                )
+            consultation.is_first = first_by_dossier[dossier] == consultation
+
+    @api.depends("case_id", "company_contact_id", "date")
+    def _compute_display_name(self):
+        for consultation in self:
+            dossier = consultation._dossier()
+            consultation.display_name = dossier.display_name or self.env._(
+                "Consultation"
+            )
+
+    def _dossier(self):
+        self.ensure_one()
+        return self.case_id or self.company_contact_id
+
+    # ------------------------------------------------------------------
+    # Rules
+    # ------------------------------------------------------------------
+
+    @api.constrains("case_id", "company_contact_id")
+    def _check_single_dossier(self):
+        for consultation in self:
+            if bool(consultation.case_id) == bool(consultation.company_contact_id):
+                raise ValidationError(
+                    self.env._(
+                        "A consultation belongs to exactly one dossier: choose "
+                        "either a case or a company contact, not both and not "
+                        "neither."
+                    )
+                )
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        for consultation in self:
+            if not 0 <= consultation.duration <= MAX_DURATION_HOURS:
+                raise ValidationError(
+                    self.env._(
+                        "The duration of a consultation must be between 0 and "
+                        "%(max)s hours (entered: %(value)s).",
+                        max=int(MAX_DURATION_HOURS),
+                        value=consultation.duration,
+                    )
+                )
+
+    @api.constrains("date")
+    def _check_date(self):
+        for consultation in self:
+            today = fields.Date.context_today(consultation)
+            if consultation.date and consultation.date > today:
+                raise ValidationError(
+                    self.env._(
+                        "A consultation cannot be dated in the future "
+                        "(%(date)s). Plan future sessions as activities on the "
+                        "dossier.",
+                        date=consultation.date.strftime("%d.%m.%Y"),
+                    )
+                )
+
+    def _check_dossier_open(self):
+        for consultation in self:
+            dossier = consultation._dossier()
+            if dossier.stage_id.is_closed:
+                raise UserError(
+                    self.env._(
+                        "%(dossier)s is closed. Reopen it (move it back to an "
+                        "open stage) before logging a new consultation.",
+                        dossier=dossier.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        consultations = super().create(vals_list)
+        # @api.constrains only runs for fields given; check the dossier always.
+        consultations._check_single_dossier()
+        consultations._check_dossier_open()
+        return consultations
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"case_id", "company_contact_id"} & set(vals):
+            self._check_dossier_open()
+        return res
+
+    @api.model
+    def _action_log_for(self, dossier):
+        """Open the small "Log consultation" dialog for a case or a company
+        contact."""
+        dossier.ensure_one()
+        field = "case_id" if dossier._name == "expat.case" else "company_contact_id"
+        self.new({field: dossier.id})._check_dossier_open()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Consultation"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "expat_service_desk.expat_consultation_view_form_dialog"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {
+                f"default_{field}": dossier.id,
+                "default_topic_ids": dossier.topic_ids.ids,
+                "default_user_id": self.env.user.id,
+            },
+        }

@@ -1,0 +1,117 @@
+from odoo import api, fields, models
+
+REFERRAL_AGENCY_CATEGORY = "expat_service_desk.res_partner_category_referral_agency"
+
+
+class ExpatReferral(models.Model):
+    _name = "expat.referral"
+    _description = "Referral"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+
+    case_id = fields.Many2one(
+        "expat.case", string="Case", required=True, index=True, ondelete="cascade"
+    )
+    agency_id = fields.Many2one(
+        "res.partner",
+        string="Referred to",
+        index=True,
+        tracking=True,
+        domain=lambda self: [
+            ("category_id", "in", self.env.ref(REFERRAL_AGENCY_CATEGORY).ids)
+        ],
+        help="The body the person is handed over to (contacts tagged "
+        '"Referral agency").',
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    reason = fields.Char(required=True)
+    outcome = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("successful", "Successful"),
+            ("unsuccessful", "Unsuccessful"),
+            ("unknown", "Unknown"),
+        ],
+        default="pending",
+        required=True,
+        tracking=True,
+    )
+    follow_up_date = fields.Date(
+        tracking=True,
+        help="The case's advisor gets an activity to follow up on this date.",
+    )
+    note = fields.Text()
+    user_id = fields.Many2one(related="case_id.user_id", string="Advisor")
+    company_id = fields.Many2one(
+        related="case_id.company_id", store=True, index=True, string="Organisation"
+    )
+
+    @api.depends("case_id", "agency_id")
+    def _compute_display_name(self):
+        for referral in self:
+            referral.display_name = self.env._(
+                "%(case)s → %(agency)s",
+                case=referral.case_id.name or "",
+                agency=referral.agency_id.name or self.env._("(no agency)"),
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        referrals = super().create(vals_list)
+        referrals._sync_follow_up_activity()
+        return referrals
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"follow_up_date", "outcome", "case_id"} & set(vals):
+            self._sync_follow_up_activity()
+        return res
+
+    def _sync_follow_up_activity(self):
+        """One follow-up activity per pending referral with a follow-up date:
+        moved with the date, marked done once the outcome is known."""
+        activity_type = self.env.ref(
+            "expat_service_desk.mail_activity_type_referral_follow_up"
+        )
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        existing_by_referral = {activity.res_id: activity for activity in existing}
+        for referral in self:
+            activity = existing_by_referral.get(referral.id)
+            if referral.outcome != "pending":
+                if activity:
+                    activity.action_feedback(
+                        feedback=self.env._(
+                            "Outcome: %(outcome)s",
+                            outcome=dict(
+                                referral._fields["outcome"]._description_selection(
+                                    self.env
+                                )
+                            )[referral.outcome],
+                        )
+                    )
+                continue
+            if not referral.follow_up_date:
+                if activity:
+                    activity.unlink()
+                continue
+            user = referral.case_id.user_id or self.env.user
+            if activity:
+                activity.write(
+                    {"date_deadline": referral.follow_up_date, "user_id": user.id}
+                )
+            else:
+                referral.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=referral.follow_up_date,
+                    summary=self.env._(
+                        "Follow up referral to %(agency)s",
+                        agency=referral.agency_id.name or "",
+                    ),
+                    user_id=user.id,
+                )
