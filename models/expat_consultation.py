@@ -112,17 +112,19 @@ class ExpatConsultation(models.Model):
     # Rules
     # ------------------------------------------------------------------
 
+    def _single_dossier_error(self):
+        return ValidationError(
+            self.env._(
+                "A consultation belongs to exactly one dossier: choose either "
+                "a case or a company contact, not both and not neither."
+            )
+        )
+
     @api.constrains("case_id", "company_contact_id")
     def _check_single_dossier(self):
         for consultation in self:
             if bool(consultation.case_id) == bool(consultation.company_contact_id):
-                raise ValidationError(
-                    self.env._(
-                        "A consultation belongs to exactly one dossier: choose "
-                        "either a case or a company contact, not both and not "
-                        "neither."
-                    )
-                )
+                raise self._single_dossier_error()
 
     @api.constrains("duration")
     def _check_duration(self):
@@ -165,9 +167,17 @@ class ExpatConsultation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Checked before creating: without a dossier there is no organisation
+        # and the record rules would answer with a confusing access error.
+        context = self.env.context
+        for vals in vals_list:
+            case = vals.get("case_id", context.get("default_case_id"))
+            contact = vals.get(
+                "company_contact_id", context.get("default_company_contact_id")
+            )
+            if bool(case) == bool(contact):
+                raise self._single_dossier_error()
         consultations = super().create(vals_list)
-        # @api.constrains only runs for fields given; check the dossier always.
-        consultations._check_single_dossier()
         consultations._check_dossier_open()
         return consultations
 

@@ -1,0 +1,67 @@
+from .common import ExpatDeskCase
+
+
+class TestPartner(ExpatDeskCase):
+    def test_counts_and_smart_buttons(self):
+        contact = self._create_company_contact()
+        case_one = self._create_case(
+            employer_id=self.employer.id, company_contact_id=contact.id
+        )
+        self._create_case(employer_id=self.employer.id)
+        # A case of the other organisation is not counted for advisor A.
+        self._create_case(user=self.advisor_b, employer_id=self.employer.id)
+
+        person = self.person.with_user(self.advisor_a)
+        employer = self.employer.with_user(self.advisor_a)
+        self.assertEqual(person.expat_case_count, 2)
+        self.assertEqual(employer.company_contact_count, 1)
+        self.assertEqual(employer.expat_employee_case_count, 2)
+        self.assertEqual(contact.case_count, 1)
+
+        action = person.action_view_expat_cases()
+        self.assertEqual(action["res_model"], "expat.case")
+        cases = (
+            self.env["expat.case"].with_user(self.advisor_a).search(action["domain"])
+        )
+        self.assertEqual(len(cases), 2)
+        self.assertEqual(action["context"]["default_person_id"], self.person.id)
+
+        action = employer.action_view_company_contacts()
+        self.assertEqual(
+            self.env["expat.company.contact"].search(action["domain"]), contact
+        )
+        action = employer.action_view_expat_employee_cases()
+        self.assertEqual(
+            len(
+                self.env["expat.case"]
+                .with_user(self.advisor_a)
+                .search(action["domain"])
+            ),
+            2,
+        )
+        action = contact.action_view_cases()
+        self.assertEqual(self.env["expat.case"].search(action["domain"]), case_one)
+
+    def test_desk_fields_on_partner(self):
+        self.assertEqual(self.employer.municipality_id, self.ratingen)
+        self.assertEqual(self.employer.company_size, "50_249")
+        self.assertTrue(self.employer.ihk_member)
+        self.assertFalse(self.person.expat_anonymized)
+
+    def test_partner_form_has_desk_tab_for_advisors_only(self):
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.advisor_a)
+            .get_view(view_type="form")["arch"]
+        )
+        self.assertIn('name="expat_service_desk"', arch)
+        self.assertIn("action_view_expat_cases", arch)
+        employee = self.env["res.users"].create(
+            {"name": "Employee", "login": "esd_partner_employee"}
+        )
+        arch = (
+            self.env["res.partner"]
+            .with_user(employee)
+            .get_view(view_type="form")["arch"]
+        )
+        self.assertNotIn("action_view_expat_cases", arch)
