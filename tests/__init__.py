@@ -8,3 +8,4 @@ from . import test_partner
 from . import test_tracking
 from . import test_case_form
 from . import test_demo
+from . import test_access
