@@ -16,7 +16,6 @@ class ExpatCase(models.Model):
 
     person_id = fields.Many2one(
         "res.partner",
-        string="Person",
         required=True,
         index=True,
         tracking=True,
@@ -27,14 +26,12 @@ class ExpatCase(models.Model):
     phone = fields.Char(related="person_id.phone", readonly=False)
     employer_id = fields.Many2one(
         "res.partner",
-        string="Employer",
         index=True,
         tracking=True,
         domain="[('is_company', '=', True)]",
     )
     company_contact_id = fields.Many2one(
         "expat.company.contact",
-        string="Company Contact",
         index="btree_not_null",
         tracking=True,
         domain="[('partner_id', '=?', employer_id)]",
@@ -45,9 +42,7 @@ class ExpatCase(models.Model):
     )
     referral_ids = fields.One2many("expat.referral", "case_id", string="Referrals")
     referral_count = fields.Integer(compute="_compute_referral_count")
-    nationality_id = fields.Many2one(
-        "res.country", string="Nationality", groups=ADVISOR_GROUP
-    )
+    nationality_id = fields.Many2one("res.country", groups=ADVISOR_GROUP)
     country_of_residence_id = fields.Many2one(
         "res.country",
         string="Country of Residence",

@@ -19,7 +19,6 @@ class ExpatCompanyContact(models.Model):
     )
     contact_person_id = fields.Many2one(
         "res.partner",
-        string="Contact Person",
         index="btree_not_null",
         tracking=True,
         domain="[('is_company', '=', False), ('parent_id', '=?', partner_id)]",

@@ -11,12 +11,9 @@ class ExpatConsultation(models.Model):
     _description = "Consultation"
     _order = "date desc, id desc"
 
-    case_id = fields.Many2one(
-        "expat.case", string="Case", index="btree_not_null", ondelete="cascade"
-    )
+    case_id = fields.Many2one("expat.case", index="btree_not_null", ondelete="cascade")
     company_contact_id = fields.Many2one(
         "expat.company.contact",
-        string="Company Contact",
         index="btree_not_null",
         ondelete="cascade",
     )

@@ -62,7 +62,6 @@ class ExpatDossierMixin(models.AbstractModel):
     )
     stage_id = fields.Many2one(
         "expat.stage",
-        string="Stage",
         index=True,
         tracking=True,
         copy=False,

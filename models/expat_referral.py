@@ -10,7 +10,7 @@ class ExpatReferral(models.Model):
     _order = "date desc, id desc"
 
     case_id = fields.Many2one(
-        "expat.case", string="Case", required=True, index=True, ondelete="cascade"
+        "expat.case", required=True, index=True, ondelete="cascade"
     )
     agency_id = fields.Many2one(
         "res.partner",
