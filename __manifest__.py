@@ -30,5 +30,14 @@
         "views/res_partner_views.xml",
         "views/expat_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/expat_company_contact_demo.xml",
+        "demo/expat_case_demo.xml",
+        "demo/expat_consultation_demo.xml",
+        "demo/expat_referral_demo.xml",
+        "demo/expat_stage_demo.xml",
+    ],
 }

@@ -12,6 +12,7 @@ class ExpatCase(models.Model):
     _description = "Expat Case"
     _inherit = ["expat.dossier.mixin"]
     _expat_sequence_code = "expat.case"
+    _expat_party_field = "person_id"
     _rec_names_search = ["name", "person_id"]
 
     person_id = fields.Many2one(
@@ -108,14 +109,6 @@ class ExpatCase(models.Model):
     anonymized = fields.Boolean(readonly=True, copy=False)
 
     _opened_date_id_idx = models.Index("(opened_date DESC, id DESC)")
-
-    @api.depends("name", "person_id.name")
-    def _compute_display_name(self):
-        for case in self:
-            if case.person_id.name:
-                case.display_name = f"{case.name} · {case.person_id.name}"
-            else:
-                case.display_name = case.name
 
     def _compute_referral_count(self):
         counts = dict(
@@ -235,10 +228,6 @@ class ExpatCase(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-
-    def action_log_consultation(self):
-        self.ensure_one()
-        return self.env["expat.consultation"]._action_log_for(self)
 
     def action_view_referrals(self):
         self.ensure_one()

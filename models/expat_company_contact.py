@@ -6,6 +6,7 @@ class ExpatCompanyContact(models.Model):
     _description = "Company Contact"
     _inherit = ["expat.dossier.mixin"]
     _expat_sequence_code = "expat.company.contact"
+    _expat_party_field = "partner_id"
     _rec_names_search = ["name", "partner_id"]
 
     partner_id = fields.Many2one(
@@ -42,14 +43,6 @@ class ExpatCompanyContact(models.Model):
 
     _opened_date_id_idx = models.Index("(opened_date DESC, id DESC)")
 
-    @api.depends("name", "partner_id.name")
-    def _compute_display_name(self):
-        for contact in self:
-            if contact.partner_id.name:
-                contact.display_name = f"{contact.name} · {contact.partner_id.name}"
-            else:
-                contact.display_name = contact.name
-
     def _compute_case_count(self):
         counts = dict(
             self.env["expat.case"]._read_group(
@@ -70,10 +63,6 @@ class ExpatCompanyContact(models.Model):
             self.contact_person_id = partner.child_ids.filtered(
                 lambda child: child.type == "contact" and not child.is_company
             )[:1]
-
-    def action_log_consultation(self):
-        self.ensure_one()
-        return self.env["expat.consultation"]._action_log_for(self)
 
     def action_view_cases(self):
         self.ensure_one()

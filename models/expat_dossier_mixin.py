@@ -23,6 +23,7 @@ class ExpatDossierMixin(models.AbstractModel):
     _order = "priority desc, opened_date desc, id desc"
 
     _expat_sequence_code = None  # ir.sequence code of the concrete model
+    _expat_party_field = None  # the partner the dossier is about
 
     name = fields.Char(
         string="Reference",
@@ -112,6 +113,20 @@ class ExpatDossierMixin(models.AbstractModel):
         compute="_compute_consultation_stats", string="Last Consultation"
     )
 
+    @api.depends(
+        lambda self: ["name"]
+        + ([f"{self._expat_party_field}.name"] if self._expat_party_field else [])
+    )
+    def _compute_display_name(self):
+        for dossier in self:
+            party = (
+                dossier[self._expat_party_field] if self._expat_party_field else None
+            )
+            if party and party.name:
+                dossier.display_name = f"{dossier.name} · {party.name}"
+            else:
+                dossier.display_name = dossier.name
+
     def _default_stage_id(self):
         return self.env.ref(
             "expat_service_desk.expat_stage_new", raise_if_not_found=False
@@ -153,7 +168,7 @@ class ExpatDossierMixin(models.AbstractModel):
     def write(self, vals):
         if "stage_id" not in vals:
             return super().write(vals)
-        vals = dict(vals, date_last_stage_update=fields.Datetime.now())
+        vals = {"date_last_stage_update": fields.Datetime.now(), **vals}
         stage = self.env["expat.stage"].browse(vals["stage_id"])
         if not stage.is_closed:
             return super().write(dict(vals, closed_date=False))
@@ -172,3 +187,7 @@ class ExpatDossierMixin(models.AbstractModel):
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         return [dict(vals, name=self.env._("New")) for vals in vals_list]
+
+    def action_log_consultation(self):
+        self.ensure_one()
+        return self.env["expat.consultation"]._action_log_for(self)
