@@ -23,6 +23,7 @@ class ExpatCase(models.Model):
         domain="[('is_company', '=', False)]",
         help="The individual this case is about.",
     )
+    person_name = fields.Char(related="person_id.name", string="Person Name")
     email = fields.Char(related="person_id.email", readonly=False)
     phone = fields.Char(related="person_id.phone", readonly=False)
     employer_id = fields.Many2one(

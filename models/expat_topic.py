@@ -26,14 +26,6 @@ class ExpatTopic(models.Model):
 
     _code_unique = models.Constraint("UNIQUE(code)", "Each topic needs its own code.")
 
-    @api.depends("name", "parent_id.name")
-    def _compute_display_name(self):
-        for topic in self:
-            if topic.parent_id:
-                topic.display_name = f"{topic.parent_id.name} / {topic.name}"
-            else:
-                topic.display_name = topic.name
-
     @api.constrains("parent_id")
     def _check_parent_id(self):
         if self._has_cycle():
