@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from .expat_activity import activities_by_record, place_activity
+
 ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 PERMIT_REMINDER_PARAM = "expat_service_desk.permit_reminder_days"
 PERMIT_REMINDER_DEFAULT = 90
@@ -193,14 +195,7 @@ class ExpatCase(models.Model):
         if not activity_type or not self:
             return
         days = self._permit_reminder_days()
-        existing = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        existing_by_case = {activity.res_id: activity for activity in existing}
+        existing_by_case = activities_by_record(self, activity_type)
         for case in self:
             activity = existing_by_case.get(case.id)
             expiry = case.sudo().permit_expiry_date
@@ -214,17 +209,7 @@ class ExpatCase(models.Model):
                 "Residence permit expires on %(date)s",
                 date=expiry.strftime("%d.%m.%Y"),
             )
-            if activity:
-                activity.write(
-                    {"date_deadline": deadline, "user_id": user.id, "summary": summary}
-                )
-            else:
-                case.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=deadline,
-                    summary=summary,
-                    user_id=user.id,
-                )
+            place_activity(case, activity, activity_type, deadline, user, summary)
 
     # ------------------------------------------------------------------
     # Actions

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .expat_activity import activities_by_record, place_activity
+
 REFERRAL_AGENCY_CATEGORY = "expat_service_desk.res_partner_category_referral_agency"
 
 
@@ -73,14 +75,7 @@ class ExpatReferral(models.Model):
         activity_type = self.env.ref(
             "expat_service_desk.mail_activity_type_referral_follow_up"
         )
-        existing = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        existing_by_referral = {activity.res_id: activity for activity in existing}
+        existing_by_referral = activities_by_record(self, activity_type)
         for referral in self:
             activity = existing_by_referral.get(referral.id)
             if referral.outcome != "pending":
@@ -101,17 +96,15 @@ class ExpatReferral(models.Model):
                     activity.unlink()
                 continue
             user = referral.case_id.user_id or self.env.user
-            if activity:
-                activity.write(
-                    {"date_deadline": referral.follow_up_date, "user_id": user.id}
-                )
-            else:
-                referral.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=referral.follow_up_date,
-                    summary=self.env._(
-                        "Follow up referral to %(agency)s",
-                        agency=referral.agency_id.name or "",
-                    ),
-                    user_id=user.id,
-                )
+            summary = self.env._(
+                "Follow up referral to %(agency)s",
+                agency=referral.agency_id.name or "",
+            )
+            place_activity(
+                referral,
+                activity,
+                activity_type,
+                referral.follow_up_date,
+                user,
+                summary,
+            )
