@@ -12,9 +12,11 @@
     "application": True,
     "installable": True,
     "depends": ["mail", "contacts", "event"],
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/expat_security.xml",
         "security/ir.model.access.csv",
+        "security/event_security.xml",
         "data/ir_sequence_data.xml",
         "data/expat_topic_data.xml",
         "data/expat_stage_data.xml",
@@ -28,6 +30,9 @@
         "views/expat_consultation_views.xml",
         "views/expat_referral_views.xml",
         "views/res_partner_views.xml",
+        "views/event_event_views.xml",
+        "views/event_registration_views.xml",
+        "wizard/expat_event_follow_up_views.xml",
         "views/expat_menus.xml",
     ],
     "demo": [
@@ -38,6 +43,7 @@
         "demo/expat_case_demo.xml",
         "demo/expat_consultation_demo.xml",
         "demo/expat_referral_demo.xml",
+        "demo/event_event_demo.xml",
         "demo/expat_stage_demo.xml",
     ],
 }

@@ -45,6 +45,9 @@ class ExpatCase(models.Model):
         "expat.consultation", "case_id", string="Consultations"
     )
     referral_ids = fields.One2many("expat.referral", "case_id", string="Referrals")
+    event_registration_ids = fields.One2many(
+        "event.registration", "expat_case_id", string="Event Registrations"
+    )
     referral_count = fields.Integer(compute="_compute_referral_count")
     nationality_id = fields.Many2one("res.country", groups=ADVISOR_GROUP)
     country_of_residence_id = fields.Many2one(

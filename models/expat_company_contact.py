@@ -40,6 +40,9 @@ class ExpatCompanyContact(models.Model):
     consultation_ids = fields.One2many(
         "expat.consultation", "company_contact_id", string="Consultations"
     )
+    event_registration_ids = fields.One2many(
+        "event.registration", "company_contact_id", string="Event Registrations"
+    )
 
     _opened_date_id_idx = models.Index("(opened_date DESC, id DESC)")
 

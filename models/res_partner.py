@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.tools import email_normalize, escape_psql
 
 ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 
@@ -102,3 +103,44 @@ class ResPartner(models.Model):
             [("partner_id", "=", self.id)],
             {"default_partner_id": self.id},
         )
+
+    # ------------------------------------------------------------------
+    # Matching persons (event registrations, intake)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _expat_match_person(self, email=None, name=None, phone=None):
+        """Return the existing individual these details belong to, or an
+        empty recordset: by e-mail address first (trimmed, case-insensitive,
+        as Odoo normalises it), then by name and phone number together.
+        Companies are never matched, nor archived contacts; of several
+        candidates the oldest wins, so repeated calls give the same answer."""
+        partners = self.env["res.partner"]
+        individuals = [("is_company", "=", False)]
+        normalized = email_normalize(email or "")
+        if normalized:
+            found = partners.search(
+                [*individuals, ("email_normalized", "=", normalized)],
+                order="id",
+                limit=1,
+            )
+            if found:
+                return found
+        name = " ".join((name or "").split())
+        if name and phone:
+            sanitized = (
+                self._phone_format(
+                    number=phone.strip(), country=self.env.company.country_id
+                )
+                or phone.strip()
+            )
+            return partners.search(
+                [
+                    *individuals,
+                    ("name", "=ilike", escape_psql(name)),
+                    ("phone_sanitized", "=", sanitized),
+                ],
+                order="id",
+                limit=1,
+            )
+        return partners

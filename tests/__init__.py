@@ -9,3 +9,4 @@ from . import test_tracking
 from . import test_case_form
 from . import test_demo
 from . import test_access
+from . import test_event

@@ -18,7 +18,12 @@ OPERATIONS = ("read", "create", "write", "unlink")
 # model -> role -> allowed operations ("" = none)
 EXPECTED = {
     **{
-        model: {"employee": "", "reporting": "", "advisor": "read", "manager": "all"}
+        model: {
+            "employee": "",
+            "reporting": "read",
+            "advisor": "read",
+            "manager": "all",
+        }
         for model in CONFIG
     },
     **{
@@ -29,6 +34,12 @@ EXPECTED = {
             "manager": "all",
         }
         for model in DOSSIERS
+    },
+    "expat.event.follow.up": {
+        "employee": "",
+        "reporting": "",
+        "advisor": "all",
+        "manager": "all",
     },
 }
 

@@ -40,3 +40,29 @@ class TestDemoData(TransactionCase):
         closed = Case.search([("stage_id.is_closed", "=", True)])
         self.assertTrue(closed)
         self.assertTrue(all(closed.mapped("closed_date")))
+
+    def test_demo_desk_events(self):
+        events = self.env["event.event"].search([("is_expat_desk", "=", True)])
+        now = self.env.cr.now()
+        past = events.filtered(lambda e: e.date_end < now)
+        self.assertGreaterEqual(len(past), 6)
+        self.assertEqual(
+            set(past.mapped("target_group")), {"companies", "individuals", "both"}
+        )
+        self.assertTrue(past.filtered("co_organizer_company_ids"))
+        for event in past:
+            with self.subTest(event=event.name):
+                self.assertGreaterEqual(event.seats_used, 20)
+                self.assertLess(event.seats_used, event.seats_taken)
+                self.assertTrue(event.expat_topic_ids)
+        # One event is still ahead, with registrations to check in.
+        upcoming = events - past
+        self.assertTrue(upcoming.registration_ids)
+        self.assertFalse(upcoming.seats_used)
+        # Some attendees asked for advice and some were followed up already,
+        # so the follow-up wizard has work left on the most recent past event.
+        registrations = past.registration_ids
+        self.assertTrue(registrations.filtered("expat_wants_advice"))
+        self.assertTrue(registrations.filtered("company_contact_id"))
+        latest = past.sorted("date_begin")[-1]
+        self.assertFalse(latest.registration_ids.company_contact_id)

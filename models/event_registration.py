@@ -1,0 +1,241 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import escape_psql
+
+ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
+
+
+class EventRegistration(models.Model):
+    _inherit = "event.registration"
+
+    is_expat_desk = fields.Boolean(related="event_id.is_expat_desk")
+    employer_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        domain="[('is_company', '=', True)]",
+        compute="_compute_employer_id",
+        store=True,
+        readonly=False,
+        help="The company the attendee works for or represents.",
+    )
+    expat_wants_advice = fields.Boolean(
+        string="Asks for Advice",
+        help="The attendee asked the desk for individual advice: following "
+        "up the event opens a case for them.",
+    )
+    expat_case_id = fields.Many2one(
+        "expat.case",
+        string="Case",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        groups=ADVISOR_GROUP,
+    )
+    company_contact_id = fields.Many2one(
+        "expat.company.contact",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        groups=ADVISOR_GROUP,
+    )
+
+    @api.depends("partner_id")
+    def _compute_employer_id(self):
+        for registration in self:
+            company = registration.partner_id.commercial_partner_id
+            registration.employer_id = registration.employer_id or (
+                company if company.is_company else False
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        registrations = super().create(vals_list)
+        registrations._expat_link_partner()
+        return registrations
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "email" in vals or "partner_id" in vals:
+            self._expat_link_partner()
+        return res
+
+    def _expat_link_partner(self):
+        """Link registrations of desk events to the existing contact their
+        e-mail address belongs to, so that nobody is entered twice."""
+        partners = self.env["res.partner"]
+        for registration in self:
+            if (
+                registration.is_expat_desk
+                and registration.email
+                and not registration.partner_id
+            ):
+                person = partners._expat_match_person(email=registration.email)
+                if person:
+                    registration.partner_id = person
+
+    # ------------------------------------------------------------------
+    # Following up the attendees of a desk event
+    # ------------------------------------------------------------------
+
+    def _expat_follow_up(self, organisation, advisor):
+        """Give attended registrations of desk events their dossiers in
+        ``organisation``: a company contact for the employer, and a case
+        for an attendee who asked for advice. Existing contacts (matched by
+        e-mail, then by company) and open dossiers of that organisation are
+        reused; registrations already linked are left alone, so running it
+        again creates nothing.
+
+        :return: dict of record sets ``contacts_created``,
+            ``contacts_reused``, ``cases_created``, ``cases_reused``
+        """
+        result = {
+            key: self.env[model]
+            for key, model in (
+                ("contacts_created", "expat.company.contact"),
+                ("contacts_reused", "expat.company.contact"),
+                ("cases_created", "expat.case"),
+                ("cases_reused", "expat.case"),
+            )
+        }
+        attended = self.filtered(
+            lambda r: r.is_expat_desk and r.active and r.state == "done"
+        )
+        for registration in attended:
+            employer = registration._expat_employer()
+            if employer and not registration.company_contact_id:
+                contact, created = registration._expat_company_contact(
+                    employer, organisation, advisor
+                )
+                registration.company_contact_id = contact
+                key = "contacts_created" if created else "contacts_reused"
+                result[key] |= contact
+            if registration.expat_wants_advice and not registration.expat_case_id:
+                person = registration._expat_person(employer)
+                if not person:
+                    continue
+                case, created = registration._expat_case(person, organisation, advisor)
+                registration.expat_case_id = case
+                result["cases_created" if created else "cases_reused"] |= case
+        result["contacts_reused"] -= result["contacts_created"]
+        result["cases_reused"] -= result["cases_created"]
+        return result
+
+    def _expat_employer(self):
+        """The employer of the attendee: the one on the registration, else
+        the company the attendee's contact belongs to, else the company
+        named on the registration (found by name or created)."""
+        self.ensure_one()
+        if self.employer_id:
+            return self.employer_id
+        partners = self.env["res.partner"]
+        employer = partners
+        if self.company_name:
+            name = " ".join(self.company_name.split())
+            employer = partners.search(
+                [("is_company", "=", True), ("name", "=ilike", escape_psql(name))],
+                order="id",
+                limit=1,
+            ) or partners.create({"name": name, "is_company": True})
+        if employer:
+            self.employer_id = employer
+        return employer
+
+    def _expat_person(self, employer):
+        """The attendee as an individual contact: the linked one, else the
+        one matched by e-mail or name and phone, else a new one."""
+        self.ensure_one()
+        partners = self.env["res.partner"]
+        if self.partner_id and not self.partner_id.is_company:
+            return self.partner_id
+        person = partners._expat_match_person(
+            email=self.email, name=self.name, phone=self.phone
+        )
+        if not person and (self.name or self.email):
+            person = partners.create(
+                {
+                    "name": self.name or self.email,
+                    "email": self.email,
+                    "phone": self.phone,
+                    "parent_id": employer.id,
+                }
+            )
+        if person and not self.partner_id:
+            self.partner_id = person
+        return person
+
+    def _expat_start_date(self):
+        """The day the event began, in the event's own time zone."""
+        event = self.event_id
+        begin = fields.Datetime.context_timestamp(
+            self.with_context(tz=event.date_tz), event.date_begin
+        ).date()
+        return min(begin, fields.Date.context_today(self))
+
+    def _expat_follow_up_note(self):
+        return Markup("<p>%s</p>") % self.env._(
+            "Follow-up of the event %(event)s on %(date)s.",
+            event=self.event_id.name,
+            date=fields.Date.to_string(self._expat_start_date()),
+        )
+
+    def _expat_company_contact(self, employer, organisation, advisor):
+        contacts = self.env["expat.company.contact"]
+        contact = contacts.search(
+            [
+                ("partner_id", "=", employer.id),
+                ("company_id", "=", organisation.id),
+                ("stage_id.is_closed", "=", False),
+            ],
+            order="opened_date desc, id desc",
+            limit=1,
+        )
+        if contact:
+            return contact, False
+        person = self.partner_id
+        contact = contacts.create(
+            {
+                "partner_id": employer.id,
+                "contact_person_id": person.id
+                if person.parent_id.commercial_partner_id == employer
+                else False,
+                "company_id": organisation.id,
+                "user_id": advisor.id,
+                "channel": "event",
+                "opened_date": self._expat_start_date(),
+                "topic_ids": self.event_id.sudo().expat_topic_ids.ids,
+                "municipality_id": employer.municipality_id.id,
+                "description": self._expat_follow_up_note(),
+            }
+        )
+        return contact, True
+
+    def _expat_case(self, person, organisation, advisor):
+        cases = self.env["expat.case"]
+        case = cases.search(
+            [
+                ("person_id", "=", person.id),
+                ("company_id", "=", organisation.id),
+                ("stage_id.is_closed", "=", False),
+            ],
+            order="opened_date desc, id desc",
+            limit=1,
+        )
+        if case:
+            return case, False
+        case = cases.create(
+            {
+                "person_id": person.id,
+                "employer_id": self.employer_id.id,
+                "company_contact_id": self.company_contact_id.id,
+                "company_id": organisation.id,
+                "user_id": advisor.id,
+                "channel": "event",
+                "opened_date": self._expat_start_date(),
+                "topic_ids": self.event_id.sudo().expat_topic_ids.ids,
+                "municipality_id": person.municipality_id.id,
+                "country_of_residence_id": person.country_id.id,
+                "description": self._expat_follow_up_note(),
+            }
+        )
+        return case, True

@@ -1,0 +1,1 @@
+from . import expat_event_follow_up
