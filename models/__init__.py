@@ -10,3 +10,4 @@ from . import res_partner
 from . import res_config_settings
 from . import event_event
 from . import event_registration
+from . import expat_desk_report

@@ -7,6 +7,18 @@ from .expat_activity import activities_by_record, place_activity
 ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 PERMIT_REMINDER_PARAM = "expat_service_desk.permit_reminder_days"
 PERMIT_REMINDER_DEFAULT = 90
+RESIDENCE_STATUSES = [
+    ("none", "No residence title"),
+    ("visa", "Visa"),
+    ("blue_card", "EU Blue Card"),
+    ("skilled_worker", "Skilled worker permit"),
+    ("opportunity_card", "Opportunity Card"),
+    ("student", "Student / trainee"),
+    ("family", "Family reunification"),
+    ("eu_citizen", "EU citizen (freedom of movement)"),
+    ("settlement", "Settlement permit"),
+    ("other", "Other"),
+]
 
 
 class ExpatCase(models.Model):
@@ -56,18 +68,7 @@ class ExpatCase(models.Model):
         help="Where the person lives now.",
     )
     residence_status = fields.Selection(
-        [
-            ("none", "No residence title"),
-            ("visa", "Visa"),
-            ("blue_card", "EU Blue Card"),
-            ("skilled_worker", "Skilled worker permit"),
-            ("opportunity_card", "Opportunity Card"),
-            ("student", "Student / trainee"),
-            ("family", "Family reunification"),
-            ("eu_citizen", "EU citizen (freedom of movement)"),
-            ("settlement", "Settlement permit"),
-            ("other", "Other"),
-        ],
+        RESIDENCE_STATUSES,
         tracking=True,
         groups=ADVISOR_GROUP,
     )

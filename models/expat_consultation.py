@@ -1,9 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .expat_case import RESIDENCE_STATUSES
 from .expat_dossier_mixin import CHANNELS
+from .res_partner import COMPANY_SIZES
 
 MAX_DURATION_HOURS = 24.0
+ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 
 
 class ExpatConsultation(models.Model):
@@ -53,6 +56,83 @@ class ExpatConsultation(models.Model):
         store=True,
         string="Advised",
     )
+
+    # Dimensions of the desk's figures, kept here so that the report and the
+    # KPIs read one table (see docs/performance.md).
+    organisation_id = fields.Many2one(
+        "res.partner",
+        string="Company",
+        compute="_compute_report_dimensions",
+        store=True,
+        index="btree_not_null",
+        help="The company advised, or the employer of the individual.",
+    )
+    person_id = fields.Many2one(
+        related="case_id.person_id", store=True, index="btree_not_null"
+    )
+    municipality_id = fields.Many2one(
+        "expat.municipality",
+        compute="_compute_report_dimensions",
+        store=True,
+    )
+    company_size = fields.Selection(
+        COMPANY_SIZES, compute="_compute_report_dimensions", store=True
+    )
+    nationality_id = fields.Many2one(
+        "res.country",
+        compute="_compute_person_dimensions",
+        store=True,
+        compute_sudo=True,
+        groups=ADVISOR_GROUP,
+    )
+    nationality_area = fields.Selection(
+        [("eu", "EU"), ("non_eu", "Non-EU")],
+        string="EU / Non-EU",
+        compute="_compute_person_dimensions",
+        store=True,
+        compute_sudo=True,
+        groups=ADVISOR_GROUP,
+    )
+    residence_status = fields.Selection(
+        RESIDENCE_STATUSES,
+        compute="_compute_person_dimensions",
+        store=True,
+        compute_sudo=True,
+        groups=ADVISOR_GROUP,
+    )
+
+    @api.depends(
+        "case_id.employer_id.company_size",
+        "case_id.municipality_id",
+        "company_contact_id.partner_id.company_size",
+        "company_contact_id.municipality_id",
+    )
+    def _compute_report_dimensions(self):
+        for consultation in self:
+            dossier = consultation._dossier()
+            organisation = (
+                consultation.company_contact_id.partner_id
+                or consultation.case_id.employer_id
+            )
+            consultation.organisation_id = organisation
+            consultation.company_size = organisation.company_size
+            consultation.municipality_id = dossier.municipality_id
+
+    @api.depends("case_id.nationality_id", "case_id.residence_status")
+    def _compute_person_dimensions(self):
+        europe = self.env.ref("base.europe", raise_if_not_found=False)
+        eu_countries = europe.country_ids if europe else self.env["res.country"]
+        for consultation in self:
+            case = consultation.case_id
+            nationality = case.nationality_id
+            consultation.nationality_id = nationality
+            consultation.residence_status = case.residence_status
+            if not nationality:
+                consultation.nationality_area = False
+            elif nationality in eu_countries:
+                consultation.nationality_area = "eu"
+            else:
+                consultation.nationality_area = "non_eu"
 
     @api.depends("case_id.company_id", "company_contact_id.company_id")
     def _compute_company_id(self):

@@ -2,20 +2,19 @@ from odoo import Command, api, fields, models
 from odoo.tools import email_normalize, escape_psql
 
 ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
+COMPANY_SIZES = [
+    ("1_9", "1–9 employees"),
+    ("10_49", "10–49 employees"),
+    ("50_249", "50–249 employees"),
+    ("250_plus", "250 or more employees"),
+]
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     municipality_id = fields.Many2one("expat.municipality", index="btree_not_null")
-    company_size = fields.Selection(
-        [
-            ("1_9", "1–9 employees"),
-            ("10_49", "10–49 employees"),
-            ("50_249", "50–249 employees"),
-            ("250_plus", "250 or more employees"),
-        ],
-    )
+    company_size = fields.Selection(COMPANY_SIZES)
     ihk_member = fields.Boolean(string="IHK Member")
     expat_case_ids = fields.One2many(
         "expat.case", "person_id", string="Expat Cases", groups=ADVISOR_GROUP

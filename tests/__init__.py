@@ -10,3 +10,4 @@ from . import test_case_form
 from . import test_demo
 from . import test_access
 from . import test_event
+from . import test_report

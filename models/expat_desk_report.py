@@ -1,0 +1,257 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .expat_case import RESIDENCE_STATUSES
+from .expat_dossier_mixin import CHANNELS
+from .res_partner import COMPANY_SIZES
+
+ACTIVITY_TYPES = [
+    ("company", "Company consultation"),
+    ("individual", "Individual consultation"),
+    ("event", "Event participation"),
+]
+
+
+class ExpatDeskReport(models.Model):
+    """The desk's activity for its figures: one row per consultation and one
+    per attended registration of a desk event. It holds no names of
+    individuals; ``person_key`` only tells them apart for distinct counts."""
+
+    _name = "expat.desk.report"
+    _description = "Expat Service Desk Figures"
+    _auto = False
+    _rec_name = "date"
+    _order = "date desc, id desc"
+    _depends = {
+        "expat.consultation": [
+            "date",
+            "case_id",
+            "company_contact_id",
+            "company_id",
+            "organisation_id",
+            "person_id",
+            "municipality_id",
+            "company_size",
+            "nationality_id",
+            "nationality_area",
+            "residence_status",
+            "channel",
+            "user_id",
+            "is_first",
+            "duration",
+            "topic_ids",
+        ],
+        "event.registration": [
+            "active",
+            "state",
+            "event_id",
+            "partner_id",
+            "employer_id",
+        ],
+        "event.event": [
+            "is_expat_desk",
+            "active",
+            "kanban_state",
+            "date_begin",
+            "date_tz",
+            "company_id",
+            "user_id",
+        ],
+        "res.partner": ["is_company", "municipality_id", "company_size"],
+    }
+
+    date = fields.Date(readonly=True)
+    activity_type = fields.Selection(ACTIVITY_TYPES, string="Activity", readonly=True)
+    company_id = fields.Many2one("res.company", string="Organisation", readonly=True)
+    organisation_id = fields.Many2one(
+        "res.partner",
+        string="Companies",
+        readonly=True,
+        aggregator="count_distinct",
+        help="The company advised, or the employer of the individual or "
+        "attendee; as a measure, the number of distinct companies.",
+    )
+    person_key = fields.Integer(
+        string="Individuals",
+        readonly=True,
+        aggregator="count_distinct",
+        help="Tells individuals apart without naming them; as a measure, the "
+        "number of distinct individuals.",
+    )
+    municipality_id = fields.Many2one("expat.municipality", readonly=True)
+    district = fields.Selection(related="municipality_id.district", readonly=True)
+    company_size = fields.Selection(COMPANY_SIZES, readonly=True)
+    nationality_id = fields.Many2one("res.country", readonly=True)
+    nationality_area = fields.Selection(
+        [("eu", "EU"), ("non_eu", "Non-EU")],
+        string="EU / Non-EU",
+        readonly=True,
+    )
+    residence_status = fields.Selection(RESIDENCE_STATUSES, readonly=True)
+    channel = fields.Selection(CHANNELS, readonly=True)
+    user_id = fields.Many2one("res.users", string="Advisor", readonly=True)
+    is_first = fields.Boolean(string="First Contact", readonly=True)
+    duration = fields.Float(string="Hours", readonly=True, aggregator="sum")
+    event_id = fields.Many2one("event.event", readonly=True)
+    # Consultation rows have the consultation's id: they share its topics.
+    topic_ids = fields.Many2many(
+        "expat.topic",
+        "expat_consultation_expat_topic_rel",
+        "expat_consultation_id",
+        "expat_topic_id",
+        string="Topics (counted once per topic)",
+        readonly=True,
+        help="A consultation about several topics counts under each of them: "
+        "the figures per topic add up to more than the consultations.",
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT c.id AS id,
+                   c.date AS date,
+                   CASE WHEN c.case_id IS NOT NULL THEN 'individual'
+                        ELSE 'company' END AS activity_type,
+                   c.company_id AS company_id,
+                   c.organisation_id AS organisation_id,
+                   c.person_id AS person_key,
+                   c.municipality_id AS municipality_id,
+                   c.company_size AS company_size,
+                   c.nationality_id AS nationality_id,
+                   c.nationality_area AS nationality_area,
+                   c.residence_status AS residence_status,
+                   c.channel AS channel,
+                   c.user_id AS user_id,
+                   c.is_first AS is_first,
+                   c.duration AS duration,
+                   NULL::integer AS event_id
+              FROM expat_consultation c
+             UNION ALL
+            SELECT -r.id AS id,
+                   (e.date_begin AT TIME ZONE 'UTC'
+                                 AT TIME ZONE COALESCE(e.date_tz, 'UTC'))::date,
+                   'event',
+                   e.company_id,
+                   r.employer_id,
+                   CASE WHEN NOT COALESCE(p.is_company, FALSE) THEN r.partner_id END,
+                   COALESCE(p.municipality_id, emp.municipality_id),
+                   emp.company_size,
+                   NULL::integer,
+                   NULL::varchar,
+                   NULL::varchar,
+                   'event',
+                   e.user_id,
+                   FALSE,
+                   0.0,
+                   e.id
+              FROM event_registration r
+              JOIN event_event e ON e.id = r.event_id
+              LEFT JOIN res_partner p ON p.id = r.partner_id
+              LEFT JOIN res_partner emp ON emp.id = r.employer_id
+             WHERE %(attended)s
+            """,
+            attended=self._attended_registration_condition(),
+        )
+
+    @api.model
+    def _attended_registration_condition(self):
+        """Registrations that count as event participants (aliases ``r``
+        and ``e``): active, attended, of an active, not cancelled desk event."""
+        return SQL(
+            "r.active AND r.state = 'done' AND e.is_expat_desk AND e.active"
+            " AND COALESCE(e.kanban_state, 'normal') != 'cancel'"
+        )
+
+    # ------------------------------------------------------------------
+    # KPIs
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kpi_company_ids(self, company_ids):
+        """The organisations to count for: the caller's current ones by
+        default; asking for others is refused."""
+        self.check_access("read")
+        if company_ids is None:
+            return self.env.companies.ids
+        companies = self.env["res.company"].browse(company_ids).exists()
+        if len(companies) != len(set(company_ids)):
+            raise UserError(self.env._("Unknown organisation."))
+        if not self.env.su:
+            foreign = companies - self.env.user.company_ids
+            if foreign:
+                raise AccessError(
+                    self.env._(
+                        "You may not see the figures of %(organisations)s.",
+                        organisations=", ".join(foreign.mapped("name")),
+                    )
+                )
+        return companies.ids
+
+    @api.model
+    def get_kpis(self, date_from, date_to, company_ids=None):
+        """The desk's headline figures over the closed interval
+        [date_from, date_to] for the dossiers and events owned by
+        ``company_ids`` (default: the caller's current organisations).
+
+        :return: dict with ``companies_advised``, ``individuals_advised``,
+            ``consultations``, ``hours``, ``events``, ``event_participants``
+        """
+        date_from = fields.Date.to_date(date_from)
+        date_to = fields.Date.to_date(date_to)
+        if not date_from or not date_to or date_from > date_to:
+            raise UserError(
+                self.env._("Give a period whose start is not after its end.")
+            )
+        company_ids = self._kpi_company_ids(company_ids)
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT count(DISTINCT organisation_id)
+                           FILTER (WHERE company_contact_id IS NOT NULL),
+                       count(DISTINCT person_id) FILTER (WHERE case_id IS NOT NULL),
+                       count(*),
+                       COALESCE(sum(duration), 0)
+                  FROM expat_consultation
+                 WHERE date BETWEEN %(date_from)s AND %(date_to)s
+                   AND company_id = ANY(%(company_ids)s)
+                """,
+                date_from=date_from,
+                date_to=date_to,
+                company_ids=company_ids,
+            )
+        )
+        companies, individuals, consultations, hours = cr.fetchone()
+        cr.execute(
+            SQL(
+                """
+                SELECT count(*),
+                       COALESCE(sum((
+                           SELECT count(*) FROM event_registration r
+                            WHERE r.event_id = e.id AND %(attended)s)), 0)
+                  FROM event_event e
+                 WHERE e.is_expat_desk AND e.active
+                   AND COALESCE(e.kanban_state, 'normal') != 'cancel'
+                   AND e.company_id = ANY(%(company_ids)s)
+                   AND (e.date_begin AT TIME ZONE 'UTC'
+                        AT TIME ZONE COALESCE(e.date_tz, 'UTC'))::date
+                       BETWEEN %(date_from)s AND %(date_to)s
+                """,
+                attended=self._attended_registration_condition(),
+                date_from=date_from,
+                date_to=date_to,
+                company_ids=company_ids,
+            )
+        )
+        events, participants = cr.fetchone()
+        return {
+            "companies_advised": companies,
+            "individuals_advised": individuals,
+            "consultations": consultations,
+            "hours": float(hours),
+            "events": events,
+            "event_participants": int(participants),
+        }
