@@ -23,6 +23,7 @@
         "data/expat_municipality_data.xml",
         "data/res_partner_category_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/expat_topic_views.xml",
         "views/expat_config_views.xml",
         "views/expat_case_views.xml",
@@ -36,6 +37,7 @@
         "views/expat_desk_report_views.xml",
         "wizard/expat_annual_report_wizard_views.xml",
         "report/expat_annual_report.xml",
+        "views/expat_privacy_views.xml",
         "views/expat_menus.xml",
     ],
     "demo": [

@@ -11,3 +11,5 @@ from . import res_config_settings
 from . import event_event
 from . import event_registration
 from . import expat_desk_report
+from . import expat_privacy_log
+from . import res_partner_privacy

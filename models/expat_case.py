@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import split_every
 
 from .expat_activity import activities_by_record, place_activity
 
@@ -112,10 +114,27 @@ class ExpatCase(models.Model):
         default="public_task",
         tracking=True,
     )
-    consent_date = fields.Date(tracking=True)
+    consent_date = fields.Date(
+        tracking=True, help="When the person consented; required for consent."
+    )
+    consent_withdrawn_date = fields.Date(
+        string="Consent Withdrawn on", tracking=True, readonly=True, copy=False
+    )
     anonymized = fields.Boolean(readonly=True, copy=False)
 
     _opened_date_id_idx = models.Index("(opened_date DESC, id DESC)")
+
+    @api.constrains("legal_basis", "consent_date")
+    def _check_consent_date(self):
+        for case in self:
+            if case.legal_basis == "consent" and not case.consent_date:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s is based on consent: enter the date the "
+                        "person consented.",
+                        case=case.name,
+                    )
+                )
 
     def _compute_referral_count(self):
         counts = dict(
@@ -227,3 +246,45 @@ class ExpatCase(models.Model):
         action["domain"] = [("case_id", "=", self.id)]
         action["context"] = {"default_case_id": self.id}
         return action
+
+    def action_expat_consent_withdrawn(self):
+        """Record that the person withdrew their consent (wizard)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "expat_service_desk.expat_consent_withdrawal_action"
+        )
+        action["context"] = {"default_case_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_anonymize_expired(self, batch_size=50):
+        """Anonymise every person whose cases are all closed for longer than
+        the retention period, a batch at a time. Each batch is committed
+        (``ir.cron._commit_progress``), so an interrupted run loses at most
+        the batch in hand, and the next run carries on with who is left."""
+        partners = self.env["res.partner"].sudo()
+        cron = self.env["ir.cron"]
+        due = partners._expat_retention_due_ids()
+        cron._commit_progress(remaining=len(due))
+        done = 0
+        for batch in split_every(batch_size, due):
+            for person in partners.browse(batch):
+                person._expat_anonymize()
+            done += len(batch)
+            if not cron._commit_progress(len(batch)):
+                break
+        self.env["expat.privacy.log"]._log(
+            "retention",
+            note=self.env._(
+                "%(done)s of %(due)s persons due anonymised (retention period "
+                "%(months)s months).",
+                done=done,
+                due=len(due),
+                months=partners._expat_retention_months(),
+            ),
+        )
+        return done

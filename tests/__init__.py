@@ -11,3 +11,4 @@ from . import test_demo
 from . import test_access
 from . import test_event
 from . import test_report
+from . import test_privacy

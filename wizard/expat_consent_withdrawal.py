@@ -1,0 +1,42 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+MANAGER_GROUP = "expat_service_desk.group_expat_desk_manager"
+
+
+class ExpatConsentWithdrawal(models.TransientModel):
+    _name = "expat.consent.withdrawal"
+    _description = "Record a withdrawal of consent"
+
+    case_id = fields.Many2one("expat.case", required=True, ondelete="cascade")
+    date = fields.Date(
+        string="Withdrawn on", required=True, default=fields.Date.context_today
+    )
+    anonymize = fields.Boolean(
+        string="Anonymise the person now",
+        help="Irreversible: replaces the person's personal data in all their "
+        "cases, keeping only the statistics. Managers only.",
+    )
+
+    def action_confirm(self):
+        self.ensure_one()
+        case = self.case_id
+        if case.legal_basis != "consent":
+            raise UserError(
+                self.env._("Case %(case)s is not based on consent.", case=case.name)
+            )
+        if self.date > fields.Date.context_today(self):
+            raise UserError(self.env._("A withdrawal cannot be dated in the future."))
+        case.consent_withdrawn_date = self.date
+        case.message_post(
+            body=self.env._(
+                "The person withdrew their consent on %(date)s.",
+                date=self.date.strftime("%d.%m.%Y"),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.anonymize:
+            case.person_id.with_context(
+                expat_anonymize_open_cases=True
+            ).action_expat_anonymize()
+        return {"type": "ir.actions.act_window_close"}
