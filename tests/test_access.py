@@ -35,6 +35,30 @@ EXPECTED = {
         }
         for model in DOSSIERS
     },
+    "expat.desk.report": {
+        "employee": "",
+        "reporting": "read",
+        "advisor": "read",
+        "manager": "read",
+    },
+    "expat.privacy.log": {
+        "employee": "",
+        "reporting": "",
+        "advisor": "",
+        "manager": "read",
+    },
+    "expat.anonymize.wizard": {
+        "employee": "",
+        "reporting": "",
+        "advisor": "",
+        "manager": "all",
+    },
+    "expat.annual.report.wizard": {
+        "employee": "",
+        "reporting": "all",
+        "advisor": "all",
+        "manager": "all",
+    },
     "expat.event.follow.up": {
         "employee": "",
         "reporting": "",
