@@ -16,3 +16,4 @@ def uninstall_hook(env):
         rule = env.ref(xmlid, raise_if_not_found=False)
         if rule:
             rule.active = True
+from . import controllers

@@ -11,7 +11,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["mail", "contacts", "event"],
+    "depends": ["mail", "contacts", "event", "spreadsheet_dashboard"],
     "uninstall_hook": "uninstall_hook",
     "data": [
         "security/expat_security.xml",
@@ -24,6 +24,7 @@
         "data/res_partner_category_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_alias_data.xml",
         "views/expat_topic_views.xml",
         "views/expat_config_views.xml",
         "views/expat_case_views.xml",
@@ -38,7 +39,9 @@
         "wizard/expat_annual_report_wizard_views.xml",
         "report/expat_annual_report.xml",
         "views/expat_privacy_views.xml",
+        "views/expat_request_templates.xml",
         "views/expat_menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

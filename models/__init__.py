@@ -13,3 +13,4 @@ from . import event_registration
 from . import expat_desk_report
 from . import expat_privacy_log
 from . import res_partner_privacy
+from . import expat_intake_attempt

@@ -2,13 +2,15 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import split_every
+from odoo.tools import parse_contact_from_email, split_every
 
 from .expat_activity import activities_by_record, place_activity
 
 ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 PERMIT_REMINDER_PARAM = "expat_service_desk.permit_reminder_days"
 PERMIT_REMINDER_DEFAULT = 90
+INTAKE_COMPANY_PARAM = "expat_service_desk.intake_company_id"
+INTAKE_USER_PARAM = "expat_service_desk.intake_user_id"
 RESIDENCE_STATUSES = [
     ("none", "No residence title"),
     ("visa", "Visa"),
@@ -288,3 +290,62 @@ class ExpatCase(models.Model):
             ),
         )
         return done
+
+    # ------------------------------------------------------------------
+    # Intake: the mail alias and the public request form
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _expat_intake_company(self):
+        """The organisation that receives requests by e-mail and web form
+        (Settings), else the main one."""
+        param = self.env["ir.config_parameter"].sudo().get_param(INTAKE_COMPANY_PARAM)
+        company = self.env["res.company"].sudo().browse(int(param or 0)).exists()
+        return company or self.env.ref("base.main_company")
+
+    @api.model
+    def _expat_intake_user(self):
+        """Who gets the to-do for a new request (Settings), if anyone."""
+        param = self.env["ir.config_parameter"].sudo().get_param(INTAKE_USER_PARAM)
+        return self.env["res.users"].sudo().browse(int(param or 0)).exists()
+
+    def _expat_schedule_intake_activity(self, summary):
+        user = self._expat_intake_user()
+        for case in self:
+            case.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                user_id=(user or case.user_id or self.env.user).id,
+            )
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An e-mail to the desk's alias: a new case in stage New for the
+        sender, matched to an existing person by e-mail address first."""
+        name, email = parse_contact_from_email(msg_dict.get("email_from") or "")
+        partners = self.env["res.partner"].sudo()
+        person = partners._expat_match_person(email=email)
+        if not person:
+            person = partners.create(
+                {"name": name or email or self.env._("Unknown sender"), "email": email}
+            )
+        values = {
+            "person_id": person.id,
+            "channel": "email",
+            "company_id": self._expat_intake_company().id,
+            "user_id": False,
+            **(custom_values or {}),
+        }
+        case = super().message_new(msg_dict, custom_values=values)
+        case._expat_schedule_intake_activity(
+            self.env._(
+                "New request by e-mail: %(subject)s",
+                subject=msg_dict.get("subject") or "",
+            )
+        )
+        return case
+
+    @api.model
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        """Replies and suggested recipients go to the person."""
+        return ["person_id"]

@@ -154,11 +154,12 @@ class ExpatDossierMixin(models.AbstractModel):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                opened = vals.get("opened_date") or fields.Date.context_today(self)
-                vals["name"] = sequence.with_context(
-                    ir_sequence_date=fields.Date.to_string(fields.Date.to_date(opened))
-                ).next_by_code(self._expat_sequence_code) or self.env._("New")
+            # The reference always comes from the sequence, whatever was
+            # given (the mail gateway passes the e-mail's subject).
+            opened = vals.get("opened_date") or fields.Date.context_today(self)
+            vals["name"] = sequence.with_context(
+                ir_sequence_date=fields.Date.to_string(fields.Date.to_date(opened))
+            ).next_by_code(self._expat_sequence_code) or self.env._("New")
             if vals.get("stage_id"):
                 stage = self.env["expat.stage"].browse(vals["stage_id"])
                 if stage.is_closed and not vals.get("closed_date"):

@@ -1,6 +1,11 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
-from .expat_case import PERMIT_REMINDER_DEFAULT, PERMIT_REMINDER_PARAM
+from .expat_case import (
+    INTAKE_COMPANY_PARAM,
+    INTAKE_USER_PARAM,
+    PERMIT_REMINDER_DEFAULT,
+    PERMIT_REMINDER_PARAM,
+)
 from .res_partner_privacy import RETENTION_DEFAULT, RETENTION_PARAM
 
 
@@ -21,3 +26,53 @@ class ResConfigSettings(models.TransientModel):
         help="Persons whose cases are all closed for longer than this are "
         "anonymised by the daily retention job.",
     )
+    expat_intake_company_id = fields.Many2one(
+        "res.company",
+        string="Organisation Receiving Requests",
+        config_parameter=INTAKE_COMPANY_PARAM,
+        help="Owner of the cases opened by e-mail to the desk's alias and by "
+        "the public request form.",
+    )
+    expat_intake_user_id = fields.Many2one(
+        "res.users",
+        string="Responsible for New Requests",
+        config_parameter=INTAKE_USER_PARAM,
+        domain="[('share', '=', False)]",
+        help="Gets a to-do for every request that arrives by e-mail or web form.",
+    )
+    expat_alias_name = fields.Char(
+        string="Desk E-mail Alias",
+        help="E-mails to this address (at the alias domain) open cases.",
+    )
+    expat_alias_domain = fields.Char(
+        string="Desk Alias Domain", compute="_compute_expat_alias_domain"
+    )
+
+    def _expat_alias(self):
+        return self.env.ref(
+            "expat_service_desk.mail_alias_expat_desk", raise_if_not_found=False
+        )
+
+    @api.depends("expat_alias_name")
+    def _compute_expat_alias_domain(self):
+        alias = self._expat_alias()
+        for settings in self:
+            settings.expat_alias_domain = alias.sudo().alias_domain if alias else False
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        alias = self._expat_alias()
+        res["expat_alias_name"] = alias.sudo().alias_name if alias else False
+        return res
+
+    def set_values(self):
+        res = super().set_values()
+        alias = self._expat_alias()
+        if (
+            alias
+            and self.expat_alias_name
+            and alias.alias_name != self.expat_alias_name
+        ):
+            alias.sudo().alias_name = self.expat_alias_name
+        return res

@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.fields import Domain
 from odoo.tools import email_normalize, escape_psql
 
 ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
@@ -39,6 +40,11 @@ class ResPartner(models.Model):
         groups=ADVISOR_GROUP,
     )
     expat_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
+    expat_duplicate_count = fields.Integer(
+        compute="_compute_expat_duplicate_count",
+        string="Possible Duplicates",
+        groups=ADVISOR_GROUP,
+    )
 
     @api.model
     def default_get(self, fields):
@@ -143,3 +149,50 @@ class ResPartner(models.Model):
                 limit=1,
             )
         return partners
+
+    def _expat_duplicates(self):
+        """Other individuals who look like this one: the same e-mail
+        address, or the same name and phone number (as the matching of
+        requests and registrations compares them)."""
+        self.ensure_one()
+        partners = self.env["res.partner"]
+        if self.is_company or not self.id:
+            return partners
+        alike = []
+        if self.email_normalized:
+            alike.append([("email_normalized", "=", self.email_normalized)])
+        if self.name and self.phone_sanitized:
+            alike.append(
+                [
+                    ("name", "=ilike", escape_psql(" ".join(self.name.split()))),
+                    ("phone_sanitized", "=", self.phone_sanitized),
+                ]
+            )
+        if not alike:
+            return partners
+        return partners.search(
+            Domain.AND(
+                [
+                    [("id", "!=", self.id), ("is_company", "=", False)],
+                    Domain.OR(alike),
+                ]
+            )
+        )
+
+    def _compute_expat_duplicate_count(self):
+        # Shown on the form of one contact: one search for it.
+        for partner in self:
+            partner.expat_duplicate_count = len(partner._expat_duplicates())
+
+    def action_expat_merge_duplicates(self):
+        """Open Odoo's own merge wizard on this person and their look-alikes."""
+        self.ensure_one()
+        partners = self | self._expat_duplicates()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Merge Contacts"),
+            "res_model": "base.partner.merge.automatic.wizard",
+            "views": [[False, "form"]],
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": partners.ids},
+        }

@@ -12,3 +12,5 @@ from . import test_access
 from . import test_event
 from . import test_report
 from . import test_privacy
+from . import test_dashboard
+from . import test_intake

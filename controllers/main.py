@@ -1,0 +1,249 @@
+import logging
+
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from odoo import fields, http
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+from odoo.tools import email_normalize, plaintext2html
+
+_logger = logging.getLogger(__name__)
+
+MAX_MESSAGE = 10_000  # characters
+MAX_ATTACHMENT = 10 * 1024 * 1024  # bytes
+MAX_FIELD = 200  # characters of name, e-mail and phone
+LANGUAGES = {"de": "de_DE", "en": "en_US"}
+
+
+class ExpatDeskRequest(http.Controller):
+    """The public request form: a plain page on Odoo's frontend layout."""
+
+    @http.route(
+        "/expat-desk/request",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        sitemap=False,
+    )
+    def expat_desk_request(self, **post):
+        lang = self._language(post.get("lang"))
+        request.update_context(lang=LANGUAGES[lang])
+        if request.httprequest.method == "GET":
+            return self._render_form(lang)
+        try:
+            return self._submit(lang, post)
+        except HTTPException:
+            raise
+        except Exception:
+            # A public page never answers 500: the visitor gets the form
+            # back with a message, the log gets the details.
+            _logger.exception("Expat desk request failed")
+            request.env.cr.rollback()
+            return self._render_form(
+                lang,
+                post,
+                [
+                    request.env._(
+                        "Sorry, your request could not be processed. "
+                        "Please try again later."
+                    )
+                ],
+                status=503,
+            )
+
+    def _submit(self, lang, post):
+        env = request.env
+        if not env["expat.intake.attempt"]._register_post(
+            request.httprequest.remote_addr
+        ):
+            return self._render_form(
+                lang,
+                post,
+                [
+                    env._(
+                        "Too many requests from your address. "
+                        "Please try again in a few minutes."
+                    )
+                ],
+                status=429,
+            )
+        if post.get("company_website"):
+            # Only robots fill the hidden field: they are thanked, nothing more.
+            return request.render(
+                "expat_service_desk.request_thanks_page", {"form_lang": lang}
+            )
+        errors, values = self._validate(post)
+        if errors:
+            return self._render_form(lang, post, errors, status=400)
+        try:
+            with env.cr.savepoint():
+                self._create_case(values)
+        except (UserError, ValidationError, ValueError) as error:
+            _logger.info("Expat desk request refused: %s", error)
+            return self._render_form(
+                lang,
+                post,
+                [
+                    env._(
+                        "Your request could not be recorded: %(reason)s",
+                        reason=str(error),
+                    )
+                ],
+                status=400,
+            )
+        return request.render(
+            "expat_service_desk.request_thanks_page", {"form_lang": lang}
+        )
+
+    # ------------------------------------------------------------------
+
+    def _language(self, asked):
+        if asked in LANGUAGES:
+            return asked
+        best = request.httprequest.accept_languages.best_match(list(LANGUAGES))
+        return best or "de"
+
+    def _choices(self):
+        env = request.env
+        topics = env["expat.topic"].sudo().search([])
+        countries = env["res.country"].sudo().search([]).sorted("name")
+        return topics, countries
+
+    def _render_form(self, lang, values=None, errors=None, status=200):
+        env = request.env
+        topics, countries = self._choices()
+        companies = env["res.company"].sudo().search([], order="sequence, id")
+        retention = env["res.partner"].sudo()._expat_retention_months()
+        response = request.render(
+            "expat_service_desk.request_form_page",
+            {
+                "form_lang": lang,
+                "values": values or {},
+                "errors": errors or [],
+                "topics": topics,
+                "countries": countries,
+                "controllers": companies.mapped("name"),
+                "retention_months": retention,
+                "max_message": MAX_MESSAGE,
+            },
+        )
+        response.status_code = status
+        return response
+
+    def _validate(self, post):
+        """The request's values, or the errors to show (translated)."""
+        env = request.env
+        _ = env._
+        errors = []
+        name = " ".join((post.get("name") or "").split())
+        email = (post.get("email") or "").strip()
+        phone = (post.get("phone") or "").strip()
+        message = (post.get("message") or "").strip()
+        if not name:
+            errors.append(_("Please enter your name."))
+        if len(name) > MAX_FIELD or len(email) > MAX_FIELD or len(phone) > MAX_FIELD:
+            errors.append(
+                _(
+                    "Name, e-mail and phone may have %(max)s characters each.",
+                    max=MAX_FIELD,
+                )
+            )
+        normalized = email_normalize(email)
+        if not normalized or "," in email or ";" in email:
+            errors.append(_("Please enter a valid e-mail address."))
+        if not message:
+            errors.append(_("Please describe your request."))
+        elif len(message) > MAX_MESSAGE:
+            errors.append(
+                _(
+                    "Your message is too long: at most %(max)s characters, please.",
+                    max=MAX_MESSAGE,
+                )
+            )
+        if post.get("consent") != "on":
+            errors.append(
+                _(
+                    "Please agree to the processing of your data, "
+                    "or contact us by phone."
+                )
+            )
+        topic = self._record("expat.topic", post.get("topic_id"), required=True)
+        country = self._record(
+            "res.country", post.get("nationality_id"), required=False
+        )
+        attachment = request.httprequest.files.get("attachment")
+        data = b""
+        if attachment and attachment.filename:
+            data = attachment.read(MAX_ATTACHMENT + 1)
+            if len(data) > MAX_ATTACHMENT:
+                errors.append(_("Attachments may be 10 MB at most."))
+        return errors, {
+            "name": name,
+            "email": normalized,
+            "phone": phone,
+            "message": message,
+            "topic": topic,
+            "country": country,
+            "attachment": (attachment.filename, data) if data else None,
+        }
+
+    def _record(self, model, value, required):
+        """The record for an id from the form; a missing, malformed or
+        unknown id is a bad request (400), not a form error."""
+        if not value:
+            if required:
+                raise BadRequest(request.env._("Please choose a topic."))
+            return request.env[model].sudo()
+        try:
+            record_id = int(value)
+        except (TypeError, ValueError):
+            raise BadRequest(request.env._("Unknown choice.")) from None
+        record = request.env[model].sudo().browse(record_id).exists()
+        if not record or record_id <= 0:
+            raise BadRequest(request.env._("Unknown choice."))
+        return record
+
+    def _create_case(self, values):
+        env = request.env(su=True)
+        partners = env["res.partner"]
+        person = partners._expat_match_person(
+            email=values["email"], name=values["name"], phone=values["phone"]
+        )
+        if not person:
+            person = partners.create(
+                {
+                    "name": values["name"],
+                    "email": values["email"],
+                    "phone": values["phone"] or False,
+                }
+            )
+        cases = env["expat.case"]
+        case = cases.create(
+            {
+                "person_id": person.id,
+                "company_id": cases._expat_intake_company().id,
+                "user_id": False,
+                "channel": "web_form",
+                "legal_basis": "consent",
+                "consent_date": fields.Date.context_today(cases),
+                "topic_ids": values["topic"].ids,
+                "nationality_id": values["country"].id,
+                "description": plaintext2html(values["message"]),
+            }
+        )
+        if values["attachment"]:
+            filename, data = values["attachment"]
+            env["ir.attachment"].create(
+                {
+                    "name": filename,
+                    "raw": data,
+                    "res_model": "expat.case",
+                    "res_id": case.id,
+                }
+            )
+        case._expat_schedule_intake_activity(
+            env._(
+                "New request from the web form: %(topic)s", topic=values["topic"].name
+            )
+        )
+        return case
