@@ -1,3 +1,4 @@
+from . import controllers
 from . import models
 from . import wizard
 
@@ -16,4 +17,3 @@ def uninstall_hook(env):
         rule = env.ref(xmlid, raise_if_not_found=False)
         if rule:
             rule.active = True
-from . import controllers

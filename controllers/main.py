@@ -27,7 +27,9 @@ class ExpatDeskRequest(http.Controller):
     )
     def expat_desk_request(self, **post):
         lang = self._language(post.get("lang"))
-        request.update_context(lang=LANGUAGES[lang])
+        installed = dict(request.env["res.lang"].get_installed())
+        if LANGUAGES[lang] in installed:
+            request.update_context(lang=LANGUAGES[lang])
         if request.httprequest.method == "GET":
             return self._render_form(lang)
         try:
@@ -112,7 +114,7 @@ class ExpatDeskRequest(http.Controller):
     def _render_form(self, lang, values=None, errors=None, status=200):
         env = request.env
         topics, countries = self._choices()
-        companies = env["res.company"].sudo().search([], order="sequence, id")
+        companies = env["res.company"].sudo().search([], order="id")
         retention = env["res.partner"].sudo()._expat_retention_months()
         response = request.render(
             "expat_service_desk.request_form_page",
