@@ -179,63 +179,60 @@ class EventRegistration(models.Model):
             date=fields.Date.to_string(self._expat_start_date()),
         )
 
-    def _expat_company_contact(self, employer, organisation, advisor):
-        contacts = self.env["expat.company.contact"]
-        contact = contacts.search(
+    def _expat_open_dossier(self, model, party_field, party, organisation, values):
+        """The newest open dossier of ``party`` in ``organisation``, else a
+        new one opened by this event; returns it and whether it is new."""
+        dossiers = self.env[model]
+        dossier = dossiers.search(
             [
-                ("partner_id", "=", employer.id),
+                (party_field, "=", party.id),
                 ("company_id", "=", organisation.id),
                 ("stage_id.is_closed", "=", False),
             ],
             order="opened_date desc, id desc",
             limit=1,
         )
-        if contact:
-            return contact, False
-        person = self.partner_id
-        contact = contacts.create(
+        if dossier:
+            return dossier, False
+        dossier = dossiers.create(
             {
-                "partner_id": employer.id,
-                "contact_person_id": person.id
-                if person.parent_id.commercial_partner_id == employer
-                else False,
+                party_field: party.id,
                 "company_id": organisation.id,
-                "user_id": advisor.id,
                 "channel": "event",
                 "opened_date": self._expat_start_date(),
                 "topic_ids": self.event_id.sudo().expat_topic_ids.ids,
-                "municipality_id": employer.municipality_id.id,
                 "description": self._expat_follow_up_note(),
+                **values,
             }
         )
-        return contact, True
+        return dossier, True
+
+    def _expat_company_contact(self, employer, organisation, advisor):
+        person = self.partner_id
+        is_employee = person.parent_id.commercial_partner_id == employer
+        return self._expat_open_dossier(
+            "expat.company.contact",
+            "partner_id",
+            employer,
+            organisation,
+            {
+                "contact_person_id": person.id if is_employee else False,
+                "user_id": advisor.id,
+                "municipality_id": employer.municipality_id.id,
+            },
+        )
 
     def _expat_case(self, person, organisation, advisor):
-        cases = self.env["expat.case"]
-        case = cases.search(
-            [
-                ("person_id", "=", person.id),
-                ("company_id", "=", organisation.id),
-                ("stage_id.is_closed", "=", False),
-            ],
-            order="opened_date desc, id desc",
-            limit=1,
-        )
-        if case:
-            return case, False
-        case = cases.create(
+        return self._expat_open_dossier(
+            "expat.case",
+            "person_id",
+            person,
+            organisation,
             {
-                "person_id": person.id,
                 "employer_id": self.employer_id.id,
                 "company_contact_id": self.company_contact_id.id,
-                "company_id": organisation.id,
                 "user_id": advisor.id,
-                "channel": "event",
-                "opened_date": self._expat_start_date(),
-                "topic_ids": self.event_id.sudo().expat_topic_ids.ids,
                 "municipality_id": person.municipality_id.id,
                 "country_of_residence_id": person.country_id.id,
-                "description": self._expat_follow_up_note(),
-            }
+            },
         )
-        return case, True
