@@ -85,8 +85,9 @@ class ResPartner(models.Model):
         if visible != len(cases):
             raise AccessError(
                 self.env._(
-                    "%(person)s has cases of organisations you do not work "
-                    "for: a manager of all of them must do this.",
+                    "%(person)s has cases you cannot see: select all the "
+                    "organisations you work for, or ask a manager of the "
+                    "others.",
                     person=self.display_name,
                 )
             )
