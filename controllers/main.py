@@ -1,6 +1,6 @@
 import logging
 
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import HTTPException
 
 from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
@@ -169,10 +169,14 @@ class ExpatDeskRequest(http.Controller):
                     "or contact us by phone."
                 )
             )
-        topic = self._record("expat.topic", post.get("topic_id"), required=True)
-        country = self._record(
-            "res.country", post.get("nationality_id"), required=False
-        )
+        topic = self._record("expat.topic", post.get("topic_id"))
+        if not topic:
+            errors.append(_("Please choose one of the topics offered."))
+        country = env["res.country"].sudo()
+        if post.get("nationality_id"):
+            country = self._record("res.country", post["nationality_id"])
+            if not country:
+                errors.append(_("Please choose one of the nationalities offered."))
         attachment = request.httprequest.files.get("attachment")
         data = b""
         if attachment and attachment.filename:
@@ -189,21 +193,16 @@ class ExpatDeskRequest(http.Controller):
             "attachment": (attachment.filename, data) if data else None,
         }
 
-    def _record(self, model, value, required):
-        """The record for an id from the form; a missing, malformed or
-        unknown id is a bad request (400), not a form error."""
-        if not value:
-            if required:
-                raise BadRequest(request.env._("Please choose a topic."))
-            return request.env[model].sudo()
+    def _record(self, model, value):
+        """The active record for an id sent by the form, or None when the id
+        is malformed or unknown (a bad request: 400, and the post counts)."""
         try:
             record_id = int(value)
         except (TypeError, ValueError):
-            raise BadRequest(request.env._("Unknown choice.")) from None
-        record = request.env[model].sudo().browse(record_id).exists()
-        if not record or record_id <= 0:
-            raise BadRequest(request.env._("Unknown choice."))
-        return record
+            return None
+        if record_id <= 0:
+            return None
+        return request.env[model].sudo().browse(record_id).exists() or None
 
     def _create_case(self, values):
         env = request.env(su=True)

@@ -243,7 +243,12 @@ class TestRequestForm(HttpCase):
             {"nationality_id": "-1"},
         ):
             with self.subTest(**{k: str(v) for k, v in overrides.items()}):
-                self.assertEqual(self._post(**overrides).status_code, 400)
+                response = self._post(**overrides)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("offered", response.text)
+        self.assertEqual(self._counts(), before)
+        # Refused posts count for the rate limit too.
+        self.assertEqual(self._post().status_code, 429)
         self.assertEqual(self._counts(), before)
 
     def test_csrf_is_required(self):
