@@ -38,6 +38,7 @@
         "views/expat_desk_report_views.xml",
         "wizard/expat_annual_report_wizard_views.xml",
         "report/expat_annual_report.xml",
+        "report/expat_data_export_templates.xml",
         "views/expat_privacy_views.xml",
         "views/expat_request_templates.xml",
         "views/expat_menus.xml",

@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, html2plaintext
+from odoo.tools import SQL, escape_psql, html2plaintext
 
 MANAGER_GROUP = "expat_service_desk.group_expat_desk_manager"
 RETENTION_PARAM = "expat_service_desk.retention_months"
@@ -65,9 +65,14 @@ class ResPartner(models.Model):
         self.ensure_one()
         env = self.sudo().with_context(active_test=False).env
         cases = env["expat.case"].search([("person_id", "=", self.id)])
-        registrations = env["event.registration"].search(
-            ["|", ("partner_id", "=", self.id), ("expat_case_id", "in", cases.ids)]
-        )
+        mine = [
+            [("partner_id", "=", self.id)],
+            [("expat_case_id", "in", cases.ids)],
+        ]
+        if self.email_normalized:
+            # Registrations typed in with the person's address, not linked.
+            mine.append([("email", "=ilike", escape_psql(self.email_normalized))])
+        registrations = env["event.registration"].search(Domain.OR(mine))
         return {
             "cases": cases,
             "consultations": cases.consultation_ids,
@@ -277,20 +282,37 @@ class ResPartner(models.Model):
         self._expat_check_cases_visible(records["cases"])
         document = self._expat_export_document(records)
         today = fields.Date.context_today(self)
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": f"expat-data-export-{self.id}-{today}.json",
-                    "raw": json.dumps(
-                        document, ensure_ascii=False, indent=2, default=str
-                    ).encode(),
-                    "mimetype": "application/json",
-                    "res_model": "res.partner",
-                    "res_id": self.id,
-                }
-            )
+        attachments = self.env["ir.attachment"].sudo()
+        stem = f"expat-data-export-{self.id}-{today}"
+        attachment = attachments.create(
+            {
+                "name": f"{stem}.json",
+                "raw": json.dumps(
+                    document, ensure_ascii=False, indent=2, default=str
+                ).encode(),
+                "mimetype": "application/json",
+                "res_model": "res.partner",
+                "res_id": self.id,
+            }
+        )
+        # The same, readable by the person, beside it.
+        attachments.create(
+            {
+                "name": f"{stem}.html",
+                "raw": self.env["ir.qweb"]
+                ._render(
+                    "expat_service_desk.data_export_document",
+                    {
+                        "doc": document,
+                        "labels": self._expat_export_labels(),
+                        "sections": self._expat_export_sections(),
+                    },
+                )
+                .encode(),
+                "mimetype": "text/html",
+                "res_model": "res.partner",
+                "res_id": self.id,
+            }
         )
         self.env["expat.privacy.log"]._log(
             "export",
@@ -301,6 +323,36 @@ class ResPartner(models.Model):
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "download",
+        }
+
+    @api.model
+    def _expat_export_sections(self):
+        """(key, title) of the record sections of the readable export."""
+        keys = ["cases", "consultations", "referrals", "event_registrations"]
+        titles = [
+            self.env._("Cases"),
+            self.env._("Consultations"),
+            self.env._("Referrals"),
+            self.env._("Event Registrations"),
+        ]
+        return list(zip(keys, titles, strict=True))
+
+    @api.model
+    def _expat_export_labels(self):
+        """Field labels for the readable export, per section."""
+        models_by_section = {
+            "person": "res.partner",
+            "cases": "expat.case",
+            "consultations": "expat.consultation",
+            "referrals": "expat.referral",
+            "event_registrations": "event.registration",
+        }
+        return {
+            section: {
+                name: field._description_string(self.env)
+                for name, field in self.env[model]._fields.items()
+            }
+            for section, model in models_by_section.items()
         }
 
     def _expat_export_document(self, records):

@@ -93,6 +93,23 @@ class ExpatPrivacyCase(ExpatDeskCase):
             }
         )
         cls.registration.action_set_done()
+        # A registration for another event, typed in with her address but
+        # never linked to her contact.
+        cls.loose_registration = env["event.registration"].create(
+            {
+                "event_id": env["event.event"]
+                .create(
+                    {
+                        "name": "Chamber New Year Reception",
+                        "date_begin": datetime(2026, 1, 15, 17, 0),
+                        "date_end": datetime(2026, 1, 15, 20, 0),
+                    }
+                )
+                .id,
+                "name": "Priya Raman",
+                "email": "PRIYA.RAMAN@example.com",
+            }
+        )
         cls.case.message_post(
             body="Priya sent her contract",
             attachment_ids=[
@@ -182,6 +199,8 @@ class TestAnonymize(ExpatPrivacyCase):
         self.assertFalse(self.referral.note)
         self.assertNotIn("Priya", self.registration.name)
         self.assertFalse(self.registration.email or self.registration.phone)
+        self.assertNotIn("Priya", self.loose_registration.name)
+        self.assertFalse(self.loose_registration.email)
         # Statistics stay.
         self.assertEqual(case.person_id, self.person)
         self.assertEqual(case.nationality_id, self.env.ref("base.in"))
@@ -345,7 +364,11 @@ class TestExport(ExpatPrivacyCase):
         action = self.person.with_user(self.manager).action_expat_data_export()
         self.assertEqual(action["type"], "ir.actions.act_url")
         attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.person.id)]
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", self.person.id),
+                ("mimetype", "=", "application/json"),
+            ]
         )
         self.assertEqual(len(attachment), 1)
         self.assertIn(f"/web/content/{attachment.id}", action["url"])
@@ -364,7 +387,8 @@ class TestExport(ExpatPrivacyCase):
             document["referrals"][0]["reason"], "Recognition of Priya's degree"
         )
         self.assertEqual(
-            document["event_registrations"][0]["event_id"], "Blue Card Workshop"
+            sorted(r["event_id"] for r in document["event_registrations"]),
+            ["Blue Card Workshop", "Chamber New Year Reception"],
         )
         bodies = [message["body"] for message in document["messages"]]
         self.assertIn("Priya sent her contract", bodies)
