@@ -1,10 +1,13 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import parse_contact_from_email, split_every
 
 from .expat_activity import activities_by_record, place_activity
+
+_logger = logging.getLogger(__name__)
 
 ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 PERMIT_REMINDER_PARAM = "expat_service_desk.permit_reminder_days"
@@ -273,10 +276,20 @@ class ExpatCase(models.Model):
         due = partners._expat_retention_due_ids()
         cron._commit_progress(remaining=len(due))
         done = 0
+        failed = []
         for batch in split_every(batch_size, due):
             for person in partners.browse(batch):
-                person._expat_anonymize()
-            done += len(batch)
+                # One person who cannot be anonymised must not hold up the
+                # others: their changes are undone and they are reported.
+                try:
+                    with self.env.cr.savepoint():
+                        person._expat_anonymize()
+                    done += 1
+                except (UserError, ValidationError) as error:
+                    _logger.warning(
+                        "Retention: partner %s skipped: %s", person.id, error
+                    )
+                    failed.append(person.id)
             if not cron._commit_progress(len(batch)):
                 break
         self.env["expat.privacy.log"]._log(
@@ -287,6 +300,16 @@ class ExpatCase(models.Model):
                 done=done,
                 due=len(due),
                 months=partners._expat_retention_months(),
+            )
+            + (
+                " "
+                + self.env._(
+                    "Not anonymised because of an error (see the server log): "
+                    "partners %(ids)s.",
+                    ids=", ".join(map(str, failed)),
+                )
+                if failed
+                else ""
             ),
         )
         return done
@@ -305,9 +328,25 @@ class ExpatCase(models.Model):
 
     @api.model
     def _expat_intake_user(self):
-        """Who gets the to-do for a new request (Settings), if anyone."""
+        """Who gets the to-do for a new request: the one set in Settings,
+        else the first desk manager of the receiving organisation, else the
+        administrator; never the public user a web request runs as."""
+        users = self.env["res.users"].sudo()
         param = self.env["ir.config_parameter"].sudo().get_param(INTAKE_USER_PARAM)
-        return self.env["res.users"].sudo().browse(int(param or 0)).exists()
+        user = users.browse(int(param or 0)).exists()
+        if user and user.active and not user.share:
+            return user
+        manager_group = self.env.ref("expat_service_desk.group_expat_desk_manager")
+        return users.search(
+            [
+                ("all_group_ids", "in", manager_group.ids),
+                ("company_ids", "in", self._expat_intake_company().ids),
+                ("share", "=", False),
+                ("id", "!=", self.env.ref("base.user_root").id),
+            ],
+            order="id",
+            limit=1,
+        ) or self.env.ref("base.user_admin")
 
     def _expat_schedule_intake_activity(self, summary):
         user = self._expat_intake_user()
@@ -315,7 +354,7 @@ class ExpatCase(models.Model):
             case.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=summary,
-                user_id=(user or case.user_id or self.env.user).id,
+                user_id=(case.user_id or user).id,
             )
 
     @api.model

@@ -37,9 +37,12 @@ class ExpatPrivacyLog(models.Model):
         ondelete="set null",
     )
     note = fields.Text(readonly=True)
+    attachment_ids = fields.Many2many(
+        "ir.attachment", string="Files", readonly=True, copy=False
+    )
 
     @api.model
-    def _log(self, action, partner=None, note=None):
+    def _log(self, action, partner=None, note=None, attachments=None):
         """Write an entry; the log is written by the system, never by hand."""
         return self.sudo().create(
             {
@@ -47,6 +50,7 @@ class ExpatPrivacyLog(models.Model):
                 "partner_id": partner.id if partner else False,
                 "user_id": self.env.uid,
                 "note": note,
+                "attachment_ids": attachments.ids if attachments else [],
             }
         )
 

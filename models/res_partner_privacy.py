@@ -36,6 +36,15 @@ PARTNER_ERASED_FIELDS = (
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    expat_data_export = fields.Binary(
+        string="Personal Data Export",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="The Art. 15 exports of this person. Stored as attachments of "
+        "this field so that only desk managers can read them.",
+    )
     expat_retention_due = fields.Boolean(
         string="Due for Anonymisation",
         compute="_compute_expat_retention_due",
@@ -110,6 +119,14 @@ class ResPartner(models.Model):
         for partner in self:
             records = partner._expat_records()
             partner._expat_check_cases_visible(records["cases"])
+            if partner.sudo().with_context(active_test=False).user_ids:
+                raise UserError(
+                    self.env._(
+                        "%(person)s has a user account. Remove the account "
+                        "(Settings > Users) before anonymising the person.",
+                        person=partner.display_name,
+                    )
+                )
             open_cases = records["cases"].filtered(lambda c: not c.stage_id.is_closed)
             if open_cases and not self.env.context.get("expat_anonymize_open_cases"):
                 raise UserError(
@@ -196,8 +213,12 @@ class ResPartner(models.Model):
             )
 
         messages = env["mail.message"].search(on_records("model"))
+        # Field attachments too (res_field set), such as the data exports.
         attachments = (
-            env["ir.attachment"].search(on_records("res_model"))
+            env["ir.attachment"].search(
+                on_records("res_model")
+                & (Domain("res_field", "=", False) | Domain("res_field", "!=", False))
+            )
             | messages.attachment_ids
         )
         attachment_count = len(attachments)
@@ -234,7 +255,8 @@ class ResPartner(models.Model):
     def _expat_retention_due_ids(self):
         """Persons not yet anonymised who have at least one case and whose
         cases, archived ones included, are all closed since before the
-        retention period."""
+        retention period. Persons with a user account are left to a manager:
+        their contact is also their login."""
         limit = fields.Date.context_today(self) - relativedelta(
             months=self._expat_retention_months()
         )
@@ -247,9 +269,11 @@ class ResPartner(models.Model):
                   JOIN res_partner p ON p.id = c.person_id
                   LEFT JOIN expat_stage s ON s.id = c.stage_id
                  WHERE NOT COALESCE(p.expat_anonymized, FALSE)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
                  GROUP BY c.person_id
-                HAVING bool_and(COALESCE(s.is_closed, FALSE)
-                                AND c.closed_date < %(limit)s)
+                HAVING bool_and(COALESCE(s.is_closed AND c.closed_date < %(limit)s,
+                                         FALSE))
                  ORDER BY c.person_id
                 """,
                 limit=limit,
@@ -293,10 +317,11 @@ class ResPartner(models.Model):
                 "mimetype": "application/json",
                 "res_model": "res.partner",
                 "res_id": self.id,
+                "res_field": "expat_data_export",
             }
         )
         # The same, readable by the person, beside it.
-        attachments.create(
+        readable = attachments.create(
             {
                 "name": f"{stem}.html",
                 "raw": self.env["ir.qweb"]
@@ -312,12 +337,14 @@ class ResPartner(models.Model):
                 "mimetype": "text/html",
                 "res_model": "res.partner",
                 "res_id": self.id,
+                "res_field": "expat_data_export",
             }
         )
         self.env["expat.privacy.log"]._log(
             "export",
             self,
             self.env._("Exported as %(file)s.", file=attachment.name),
+            attachments=attachment | readable,
         )
         return {
             "type": "ir.actions.act_url",
@@ -443,7 +470,9 @@ class ResPartner(models.Model):
         ]
         return {
             "document": "Art. 15 GDPR access export, Expat Service Desk",
-            "controllers": self.env["res.company"].sudo().search([]).mapped("name"),
+            "controllers": self.env["res.company"]
+            ._expat_joint_controllers()
+            .mapped("name"),
             "created": fields.Datetime.now(),
             "person": values(
                 partner,

@@ -367,6 +367,7 @@ class TestExport(ExpatPrivacyCase):
             [
                 ("res_model", "=", "res.partner"),
                 ("res_id", "=", self.person.id),
+                ("res_field", "=", "expat_data_export"),
                 ("mimetype", "=", "application/json"),
             ]
         )
@@ -598,6 +599,39 @@ class TestRetention(ExpatPrivacyCase):
         self.assertEqual(len(runs), 1)  # the interrupted run never finished
         self.assertIn("3 of 3", runs.note)
         self.assertFalse(self._due())
+
+    def test_one_failing_person_does_not_hold_up_the_others(self):
+        blocked = self.due[0]
+        original = ResPartner._expat_anonymize
+
+        def anonymize(partner):
+            if partner == blocked:
+                partner.name = "half done"  # must be undone
+                raise UserError(partner.env._("cannot be anonymised"))
+            return original(partner)
+
+        with patch.object(ResPartner, "_expat_anonymize", anonymize):
+            self._run_cron()
+        self.assertEqual(self.due.filtered("expat_anonymized"), self.due - blocked)
+        self.assertEqual(blocked.name, "Former client 0")
+        run = self.env["expat.privacy.log"].search([("action", "=", "retention")])
+        self.assertIn("4 of 5", run.note)
+        self.assertIn(str(blocked.id), run.note)
+
+    def test_persons_with_a_user_account_are_left_to_a_manager(self):
+        portal = new_test_user(
+            self.env, login="esd_portal_former", groups="base.group_portal"
+        )
+        self._closed_case(portal.partner_id, self.old)
+        self.assertNotIn(portal.partner_id, self._due_all())
+        with self.assertRaises(UserError):
+            portal.partner_id.with_user(self.manager).action_expat_anonymize()
+        self.assertFalse(portal.partner_id.expat_anonymized)
+
+    def _due_all(self):
+        return self.env["res.partner"].browse(
+            self.env["res.partner"]._expat_retention_due_ids()
+        )
 
     def test_cron_stops_when_its_time_is_up_and_goes_on_next_time(self):
         self._run_cron(stop_after=1)

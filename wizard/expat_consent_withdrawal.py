@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 MANAGER_GROUP = "expat_service_desk.group_expat_desk_manager"
@@ -12,11 +12,22 @@ class ExpatConsentWithdrawal(models.TransientModel):
     date = fields.Date(
         string="Withdrawn on", required=True, default=fields.Date.context_today
     )
+    open_case_count = fields.Integer(compute="_compute_open_case_count")
     anonymize = fields.Boolean(
         string="Anonymise the person now",
         help="Irreversible: replaces the person's personal data in all their "
         "cases, keeping only the statistics. Managers only.",
     )
+
+    @api.depends("case_id")
+    def _compute_open_case_count(self):
+        for wizard in self:
+            wizard.open_case_count = self.env["expat.case"].search_count(
+                [
+                    ("person_id", "=", wizard.case_id.person_id.id),
+                    ("stage_id.is_closed", "=", False),
+                ]
+            )
 
     def action_confirm(self):
         self.ensure_one()
