@@ -20,7 +20,7 @@ KPIS = {
     "Beratene Personen": "individuals_advised",
     "Beratungen": "consultations",
     "Stunden": "hours",
-    "Veranstaltungen": "events",
+    "Veranstaltungen mit Teilnahme": "events",
     "Teilnehmende": "event_participants",
 }
 
@@ -445,7 +445,7 @@ class TestDashboard(ExpatDeskCase):
                 "Beratene Personen": 2,
                 "Beratungen": 6,
                 "Stunden": 6.0,
-                "Veranstaltungen": 1,
+                "Veranstaltungen mit Teilnahme": 1,
                 "Teilnehmende": 3,
             },
         )

@@ -307,7 +307,15 @@ class TestReportRows(ExpatReportCase):
         dump = str(rows.read([f for f in report._fields if f != "display_name"]))
         for person in (self.person, self.person_2, self.person_3):
             self.assertNotIn(person.name, dump)
-        self.assertIn(self.person.id, rows.mapped("person_key"))
+        # The key tells persons apart but does not lead back to the contact.
+        keys = set(
+            rows.filtered(lambda r: r.activity_type == "individual").mapped(
+                "person_key"
+            )
+        )
+        self.assertEqual(len(keys), 3)
+        persons = (self.person | self.person_2 | self.person_3).ids
+        self.assertFalse(keys & set(persons))
 
     def test_topics_count_a_consultation_once_per_topic(self):
         report = self._report(self.reporting)
@@ -374,12 +382,20 @@ class TestAnnualReport(ExpatReportCase):
         self.assertNotIn("Test Org B", text)
         for person in (self.person, self.person_2, self.person_3):
             self.assertNotIn(person.name, text)
-        # No cell of a breakdown table shows 1 or 2 individuals.
-        for table in doc.xpath("//table[contains(@class, 'o_expat_breakdown')]"):
+        # No cell of a breakdown table shows 1 or 2 individuals, and the
+        # tables about individuals hide the consultations of such rows.
+        tables = doc.xpath("//table[contains(@class, 'o_expat_breakdown')]")
+        hidden_rows = 0
+        for table in tables:
+            title = table.getparent().xpath("./h5")[0].text_content()
             for row in table.xpath(".//tbody/tr"):
                 cells = [td.text_content().strip() for td in row.xpath("./td")]
                 self.assertNotIn(cells[4], ("1", "2"), cells)
                 self.assertNotIn(cells[5], ("1", "2"), cells)
+                if title.startswith("Individuals") and cells[4] == "<3":
+                    self.assertEqual(cells[1:3], ["–", "–"], (title, cells))
+                    hidden_rows += 1
+        self.assertTrue(hidden_rows)
 
     def test_both_organisations_and_a_larger_count(self):
         doc = self._render(self.manager, company_ids=self.org_a | self.org_b)

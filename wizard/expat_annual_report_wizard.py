@@ -193,22 +193,28 @@ class ExpatAnnualReportWizard(models.TransientModel):
             else:
                 row["individuals"] += persons
         field_name = groupby.split(":")[0]
-        lines = [
-            {
-                "label": self._group_label(field_name, value),
-                "sort": value,
-                "consultations": row["consultations"],
-                "hours": f"{row['hours']:.1f}",
-                "companies": row["companies"],
-                "individuals": self._small(row["individuals"]),
-                "participants": self._small(row["participants"]),
-            }
-            for value, row in rows.items()
-        ]
+        # In a table about individuals, a row of one or two persons would
+        # also reveal their consultations: those are hidden as well.
+        about_individuals = activities == ("individual",)
+        lines = []
+        for value, row in rows.items():
+            hidden = about_individuals and 0 < row["individuals"] < SMALL_CELL
+            lines.append(
+                {
+                    "label": self._group_label(field_name, value),
+                    "sort": value,
+                    "order": row["consultations"],
+                    "consultations": "–" if hidden else str(row["consultations"]),
+                    "hours": "–" if hidden else f"{row['hours']:.1f}",
+                    "companies": row["companies"],
+                    "individuals": self._small(row["individuals"]),
+                    "participants": self._small(row["participants"]),
+                }
+            )
         if field_name == "date":
             lines.sort(key=lambda line: line["sort"])
         else:
-            lines.sort(key=lambda line: (-line["consultations"], line["label"]))
+            lines.sort(key=lambda line: (-line["order"], line["label"]))
         return {"title": title, "lines": lines}
 
     def _group_label(self, field_name, value):
