@@ -114,7 +114,7 @@ class ExpatDeskRequest(http.Controller):
     def _render_form(self, lang, values=None, errors=None, status=200):
         env = request.env
         topics, countries = self._choices()
-        companies = env["res.company"].sudo().search([], order="id")
+        companies = env["res.company"]._expat_joint_controllers()
         retention = env["res.partner"].sudo()._expat_retention_months()
         response = request.render(
             "expat_service_desk.request_form_page",
@@ -202,7 +202,10 @@ class ExpatDeskRequest(http.Controller):
             return None
         if record_id <= 0:
             return None
-        return request.env[model].sudo().browse(record_id).exists() or None
+        record = request.env[model].sudo().browse(record_id).exists()
+        if not record or ("active" in record._fields and not record.active):
+            return None
+        return record
 
     def _create_case(self, values):
         env = request.env(su=True)
@@ -210,6 +213,12 @@ class ExpatDeskRequest(http.Controller):
         person = partners._expat_match_person(
             email=values["email"], name=values["name"], phone=values["phone"]
         )
+        if person.email_normalized and person.email_normalized != values["email"]:
+            # Same name and phone but another address: not enough to file the
+            # request under that person (a duplicate to merge, if at all).
+            person = partners
+        elif person and not person.email:
+            person.email = values["email"]
         if not person:
             person = partners.create(
                 {
@@ -218,7 +227,8 @@ class ExpatDeskRequest(http.Controller):
                     "phone": values["phone"] or False,
                 }
             )
-        cases = env["expat.case"]
+        # The public user creates the case: do not make it a follower.
+        cases = env["expat.case"].with_context(mail_create_nosubscribe=True)
         case = cases.create(
             {
                 "person_id": person.id,

@@ -168,10 +168,14 @@ class TestRequestForm(HttpCase):
         )
 
     def test_form_page(self):
+        other = self.env["res.company"].create(
+            {"name": "Unrelated Subsidiary GmbH", "expat_joint_controller": False}
+        )
         response = self.url_open(f"{self.URL}?lang=en")
         self.assertEqual(response.status_code, 200)
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([]) - other:
             self.assertIn(company.name, response.text)
+        self.assertNotIn(other.name, response.text)
         self.assertIn("36 months", response.text)
         self.assertIn('name="company_website"', response.text)
         self.assertIn(self.topic.name, response.text)
@@ -276,12 +280,56 @@ class TestRequestForm(HttpCase):
         self.assertEqual(self._counts(), before)
 
     def test_german_and_english(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env.ref("base.module_expat_service_desk")._update_translations(["de_DE"])
         german = self.url_open(self.URL, headers={"Accept-Language": "de-DE,de;q=0.9"})
         self.assertEqual(german.status_code, 200)
-        self.assertIn('value="de"', german.text)
+        self.assertIn("Ihre Anfrage", german.text)
+        self.assertIn("Art. 26 DSGVO", german.text)
         english = self.url_open(self.URL, headers={"Accept-Language": "en-GB,en;q=0.9"})
-        self.assertIn('value="en"', english.text)
+        self.assertIn("Your request", english.text)
+        self.assertNotIn("Ihre Anfrage", english.text)
         switched = self.url_open(
             f"{self.URL}?lang=de", headers={"Accept-Language": "en"}
         )
-        self.assertIn('value="de"', switched.text)
+        self.assertIn("Ihre Anfrage", switched.text)
+        # Errors come in the visitor's language too.
+        response = self._post(lang="de", consent=None)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Bitte", response.text)
+
+    def test_archived_topic_is_refused(self):
+        self.topic.active = False
+        before = self._counts()
+        self.assertEqual(self._post().status_code, 400)
+        self.assertEqual(self._counts(), before)
+
+    def test_activity_goes_to_the_desk_not_the_public_user(self):
+        self._post()
+        case = self.env["expat.case"].search([], order="id desc", limit=1)
+        user = case.activity_ids.user_id
+        self.assertTrue(user)
+        self.assertFalse(user.share)
+        self.assertNotIn(self.env.ref("base.public_partner"), case.message_partner_ids)
+        responsible = self.env["res.users"].create(
+            {"name": "Intake Desk", "login": "esd_intake_desk"}
+        )
+        self.env["ir.config_parameter"].set_param(
+            "expat_service_desk.intake_user_id", responsible.id
+        )
+        self._post(email="someone.else@example.com")
+        case = self.env["expat.case"].search([], order="id desc", limit=1)
+        self.assertEqual(case.activity_ids.user_id, responsible)
+
+    def test_same_name_and_phone_but_other_address_is_not_filed_under_them(self):
+        existing = self.env["res.partner"].create(
+            {
+                "name": "Lucía Gómez",
+                "phone": "+49 211 555 0102",
+                "email": "lucia.private@example.com",
+            }
+        )
+        self._post()
+        case = self.env["expat.case"].search([], order="id desc", limit=1)
+        self.assertNotEqual(case.person_id, existing)
+        self.assertEqual(case.person_id.email, "lucia.gomez@example.com")
