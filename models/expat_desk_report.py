@@ -1,3 +1,5 @@
+import hashlib
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -160,16 +162,14 @@ class ExpatDeskReport(models.Model):
 
     @api.model
     def _person_key_sql(self, column):
-        """A stable pseudonym of the person in ``column``: 52 bits of a keyed
-        hash (the database secret), so that nobody can look the person up
-        by it, while distinct counts stay exact in practice (a collision
-        among 100,000 persons has a chance of about one in a million)."""
+        """A stable pseudonym of the person in ``column``: a 52-bit keyed
+        hash (seeded from the database secret), so that nobody can look the
+        person up by it, while distinct counts stay exact in practice (a
+        collision among 100,000 persons has a chance of about one in a
+        million)."""
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        return SQL(
-            "('x' || substr(md5(%s || %s::text), 1, 13))::bit(52)::bigint",
-            secret or "",
-            column,
-        )
+        seed = int(hashlib.sha256((secret or "").encode()).hexdigest()[:15], 16)
+        return SQL("(hashtextextended(%s::text, %s) & 4503599627370495)", column, seed)
 
     @api.model
     def _attended_registration_condition(self):
