@@ -1,8 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-REPORTING_GROUP = "expat_service_desk.group_expat_desk_reporting"
-ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
+from .expat_groups import ADVISOR_GROUP, REPORTING_GROUP
 
 
 class EventEvent(models.Model):

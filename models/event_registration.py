@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import escape_psql
 
-ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
+from .expat_groups import ADVISOR_GROUP
 
 
 class EventRegistration(models.Model):
@@ -179,24 +179,18 @@ class EventRegistration(models.Model):
             date=fields.Date.to_string(self._expat_start_date()),
         )
 
-    def _expat_open_dossier(self, model, party_field, party, organisation, values):
+    def _expat_open_dossier(self, model, party, organisation, values):
         """The newest open dossier of ``party`` in ``organisation``, else a
         new one opened by this event; returns it and whether it is new."""
         dossiers = self.env[model]
-        dossier = dossiers.search(
-            [
-                (party_field, "=", party.id),
-                ("company_id", "=", organisation.id),
-                ("stage_id.is_closed", "=", False),
-            ],
-            order="opened_date desc, id desc",
-            limit=1,
+        dossier = dossiers._expat_find_open(
+            party, organisation, order="opened_date desc, id desc"
         )
         if dossier:
             return dossier, False
         dossier = dossiers.create(
             {
-                party_field: party.id,
+                dossiers._expat_party_field: party.id,
                 "company_id": organisation.id,
                 "channel": "event",
                 "opened_date": self._expat_start_date(),
@@ -212,7 +206,6 @@ class EventRegistration(models.Model):
         is_employee = person.parent_id.commercial_partner_id == employer
         return self._expat_open_dossier(
             "expat.company.contact",
-            "partner_id",
             employer,
             organisation,
             {
@@ -225,7 +218,6 @@ class EventRegistration(models.Model):
     def _expat_case(self, person, organisation, advisor):
         return self._expat_open_dossier(
             "expat.case",
-            "person_id",
             person,
             organisation,
             {

@@ -6,10 +6,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import parse_contact_from_email, split_every
 
 from .expat_activity import activities_by_record, place_activity
+from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
-ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 PERMIT_REMINDER_PARAM = "expat_service_desk.permit_reminder_days"
 PERMIT_REMINDER_DEFAULT = 90
 INTAKE_COMPANY_PARAM = "expat_service_desk.intake_company_id"
@@ -166,18 +166,9 @@ class ExpatCase(models.Model):
     @api.onchange("employer_id")
     def _onchange_employer_id(self):
         if self.company_contact_id.partner_id != self.employer_id:
-            self.company_contact_id = (
-                self.env["expat.company.contact"].search(
-                    [
-                        ("partner_id", "=", self.employer_id.id),
-                        ("company_id", "=", self.company_id.id),
-                        ("stage_id.is_closed", "=", False),
-                    ],
-                    limit=1,
-                )
-                if self.employer_id
-                else False
-            )
+            self.company_contact_id = self.env[
+                "expat.company.contact"
+            ]._expat_find_open(self.employer_id, self.company_id)
 
     @api.onchange("company_contact_id")
     def _onchange_company_contact_id(self):
@@ -336,7 +327,7 @@ class ExpatCase(models.Model):
         user = users.browse(int(param or 0)).exists()
         if user and user.active and not user.share:
             return user
-        manager_group = self.env.ref("expat_service_desk.group_expat_desk_manager")
+        manager_group = self.env.ref(MANAGER_GROUP)
         return users.search(
             [
                 ("all_group_ids", "in", manager_group.ids),

@@ -3,10 +3,10 @@ from odoo.exceptions import UserError, ValidationError
 
 from .expat_case import RESIDENCE_STATUSES
 from .expat_dossier_mixin import CHANNELS
+from .expat_groups import ADVISOR_GROUP
 from .res_partner import COMPANY_SIZES
 
 MAX_DURATION_HOURS = 24.0
-ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
 
 
 class ExpatConsultation(models.Model):

@@ -132,8 +132,7 @@ class ExpatDeskReport(models.Model):
               FROM expat_consultation c
              UNION ALL
             SELECT -r.id AS id,
-                   (e.date_begin AT TIME ZONE 'UTC'
-                                 AT TIME ZONE COALESCE(e.date_tz, 'UTC'))::date,
+                   %(event_date)s,
                    'event',
                    e.company_id,
                    r.employer_id,
@@ -156,6 +155,7 @@ class ExpatDeskReport(models.Model):
              WHERE %(attended)s
             """,
             attended=self._attended_registration_condition(),
+            event_date=self._event_date_sql(),
             person_key_c=self._person_key_sql(SQL.identifier("c", "person_id")),
             person_key_r=self._person_key_sql(SQL.identifier("r", "partner_id")),
         )
@@ -172,12 +172,25 @@ class ExpatDeskReport(models.Model):
         return SQL("(hashtextextended(%s::text, %s) & 4503599627370495)", column, seed)
 
     @api.model
+    def _desk_event_condition(self):
+        """Events that count (alias ``e``): active, not cancelled desk events."""
+        return SQL(
+            "e.is_expat_desk AND e.active"
+            " AND COALESCE(e.kanban_state, 'normal') != 'cancel'"
+        )
+
+    @api.model
     def _attended_registration_condition(self):
         """Registrations that count as event participants (aliases ``r``
-        and ``e``): active, attended, of an active, not cancelled desk event."""
+        and ``e``): active and attended, of an event that counts."""
+        return SQL("r.active AND r.state = 'done' AND %s", self._desk_event_condition())
+
+    @api.model
+    def _event_date_sql(self):
+        """The day an event (alias ``e``) starts, in its own time zone."""
         return SQL(
-            "r.active AND r.state = 'done' AND e.is_expat_desk AND e.active"
-            " AND COALESCE(e.kanban_state, 'normal') != 'cancel'"
+            "(e.date_begin AT TIME ZONE 'UTC'"
+            " AT TIME ZONE COALESCE(e.date_tz, 'UTC'))::date"
         )
 
     # ------------------------------------------------------------------
@@ -249,14 +262,13 @@ class ExpatDeskReport(models.Model):
                            SELECT count(*) FROM event_registration r
                             WHERE r.event_id = e.id AND %(attended)s)), 0)
                   FROM event_event e
-                 WHERE e.is_expat_desk AND e.active
-                   AND COALESCE(e.kanban_state, 'normal') != 'cancel'
+                 WHERE %(desk_event)s
                    AND e.company_id = ANY(%(company_ids)s)
-                   AND (e.date_begin AT TIME ZONE 'UTC'
-                        AT TIME ZONE COALESCE(e.date_tz, 'UTC'))::date
-                       BETWEEN %(date_from)s AND %(date_to)s
+                   AND %(event_date)s BETWEEN %(date_from)s AND %(date_to)s
                 """,
                 attended=self._attended_registration_condition(),
+                desk_event=self._desk_event_condition(),
+                event_date=self._event_date_sql(),
                 date_from=date_from,
                 date_to=date_to,
                 company_ids=company_ids,

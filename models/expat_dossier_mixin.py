@@ -189,6 +189,22 @@ class ExpatDossierMixin(models.AbstractModel):
         vals_list = super().copy_data(default=default)
         return [dict(vals, name=self.env._("New")) for vals in vals_list]
 
+    @api.model
+    def _expat_find_open(self, party, organisation, order=None):
+        """The open dossier of ``party`` that ``organisation`` owns, if any
+        (the first in ``order``, by default the model's)."""
+        if not party:
+            return self.browse()
+        return self.search(
+            [
+                (self._expat_party_field, "=", party.id),
+                ("company_id", "=", organisation.id),
+                ("stage_id.is_closed", "=", False),
+            ],
+            order=order,
+            limit=1,
+        )
+
     def action_log_consultation(self):
         self.ensure_one()
         return self.env["expat.consultation"]._action_log_for(self)

@@ -2,7 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.fields import Domain
 from odoo.tools import email_normalize, escape_psql
 
-ADVISOR_GROUP = "expat_service_desk.group_expat_desk_user"
+from .expat_groups import ADVISOR_GROUP
+
 COMPANY_SIZES = [
     ("1_9", "1–9 employees"),
     ("10_49", "10–49 employees"),
@@ -114,6 +115,25 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _expat_person_criteria(self, email_normalized, name, phone_sanitized):
+        """The ways two individuals are taken to be the same person, most
+        reliable first: the normalised e-mail address, then name and phone
+        number together. Shared by the matching of registrations, e-mails
+        and web requests and by the duplicate finder."""
+        criteria = []
+        if email_normalized:
+            criteria.append([("email_normalized", "=", email_normalized)])
+        name = " ".join((name or "").split())
+        if name and phone_sanitized:
+            criteria.append(
+                [
+                    ("name", "=ilike", escape_psql(name)),
+                    ("phone_sanitized", "=", phone_sanitized),
+                ]
+            )
+        return criteria
+
+    @api.model
     def _expat_match_person(self, email=None, name=None, phone=None):
         """Return the existing individual these details belong to, or an
         empty recordset: by e-mail address first (trimmed, case-insensitive,
@@ -121,60 +141,38 @@ class ResPartner(models.Model):
         Companies are never matched, nor archived contacts; of several
         candidates the oldest wins, so repeated calls give the same answer."""
         partners = self.env["res.partner"]
-        individuals = [("is_company", "=", False)]
-        normalized = email_normalize(email or "")
-        if normalized:
+        phone = (phone or "").strip()
+        sanitized = phone and (
+            self._phone_format(number=phone, country=self.env.company.country_id)
+            or phone
+        )
+        for criterion in self._expat_person_criteria(
+            email_normalize(email or ""), name, sanitized
+        ):
             found = partners.search(
-                [*individuals, ("email_normalized", "=", normalized)],
-                order="id",
-                limit=1,
+                [("is_company", "=", False), *criterion], order="id", limit=1
             )
             if found:
                 return found
-        name = " ".join((name or "").split())
-        if name and phone:
-            sanitized = (
-                self._phone_format(
-                    number=phone.strip(), country=self.env.company.country_id
-                )
-                or phone.strip()
-            )
-            return partners.search(
-                [
-                    *individuals,
-                    ("name", "=ilike", escape_psql(name)),
-                    ("phone_sanitized", "=", sanitized),
-                ],
-                order="id",
-                limit=1,
-            )
         return partners
 
     def _expat_duplicates(self):
-        """Other individuals who look like this one: the same e-mail
-        address, or the same name and phone number (as the matching of
-        requests and registrations compares them)."""
+        """Other individuals who look like this one, by the same criteria
+        as the matching of requests and registrations."""
         self.ensure_one()
         partners = self.env["res.partner"]
         if self.is_company or not self.id:
             return partners
-        alike = []
-        if self.email_normalized:
-            alike.append([("email_normalized", "=", self.email_normalized)])
-        if self.name and self.phone_sanitized:
-            alike.append(
-                [
-                    ("name", "=ilike", escape_psql(" ".join(self.name.split()))),
-                    ("phone_sanitized", "=", self.phone_sanitized),
-                ]
-            )
-        if not alike:
+        criteria = self._expat_person_criteria(
+            self.email_normalized, self.name, self.phone_sanitized
+        )
+        if not criteria:
             return partners
         return partners.search(
             Domain.AND(
                 [
                     [("id", "!=", self.id), ("is_company", "=", False)],
-                    Domain.OR(alike),
+                    Domain.OR(criteria),
                 ]
             )
         )

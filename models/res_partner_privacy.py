@@ -7,7 +7,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, escape_psql, html2plaintext
 
-MANAGER_GROUP = "expat_service_desk.group_expat_desk_manager"
+from .expat_groups import MANAGER_GROUP
+
 RETENTION_PARAM = "expat_service_desk.retention_months"
 RETENTION_DEFAULT = 36
 

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-MANAGER_GROUP = "expat_service_desk.group_expat_desk_manager"
-
 
 class ExpatConsentWithdrawal(models.TransientModel):
     _name = "expat.consent.withdrawal"
