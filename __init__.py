@@ -1,19 +1,4 @@
 from . import controllers
 from . import models
 from . import wizard
-
-# The event app's multi-company rules that security/event_security.xml
-# replaces by rules admitting co-organisers.
-EVENT_COMPANY_RULES = (
-    "event.event_event_company_rule",
-    "event.event_registration_company_rule",
-    "event.ir_rule_event_event_ticket_company",
-)
-
-
-def uninstall_hook(env):
-    """Give the event app its own multi-company rules back."""
-    for xmlid in EVENT_COMPANY_RULES:
-        rule = env.ref(xmlid, raise_if_not_found=False)
-        if rule:
-            rule.active = True
+from .hooks import uninstall_hook

@@ -7,10 +7,9 @@
     "category": "Services/Expat Service Desk",
     "website": "https://github.com/expat-service-desk/expat_service_desk",
     "author": "Expat Service Desk Düsseldorf / Kreis Mettmann",
-    "maintainers": [],
     "license": "LGPL-3",
+    "development_status": "Beta",
     "application": True,
-    "installable": True,
     "depends": ["mail", "contacts", "event", "spreadsheet_dashboard"],
     "uninstall_hook": "uninstall_hook",
     "data": [
