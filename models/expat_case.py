@@ -51,7 +51,13 @@ class ExpatCase(models.Model):
         "res.partner",
         index=True,
         tracking=True,
+        compute="_compute_employer_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         domain="[('is_company', '=', True)]",
+        help="By default the company the person works for (their contact's "
+        "parent company).",
     )
     company_contact_id = fields.Many2one(
         "expat.company.contact",
@@ -72,7 +78,18 @@ class ExpatCase(models.Model):
     country_of_residence_id = fields.Many2one(
         "res.country",
         string="Country of Residence",
-        help="Where the person lives now.",
+        compute="_compute_country_of_residence_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Where the person lives now; by default the country of their address.",
+    )
+    municipality_id = fields.Many2one(
+        compute="_compute_municipality_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="By default the municipality of the person's contact.",
     )
     residence_status = fields.Selection(
         RESIDENCE_STATUSES,
@@ -150,18 +167,27 @@ class ExpatCase(models.Model):
         for case in self:
             case.referral_count = counts.get(case, 0)
 
-    @api.onchange("person_id")
-    def _onchange_person_id(self):
-        person = self.person_id
-        if not person:
-            return
-        if person.municipality_id and not self.municipality_id:
-            self.municipality_id = person.municipality_id
-        employer = person.parent_id.commercial_partner_id
-        if employer.is_company and not self.employer_id:
-            self.employer_id = employer
-        if person.country_id and not self.country_of_residence_id:
-            self.country_of_residence_id = person.country_id
+    # Defaults taken from the person: computed, stored and editable, so that
+    # cases opened by e-mail, the request form, the event follow-up or an
+    # import get them as the form does. A value already set is kept.
+    @api.depends("person_id")
+    def _compute_employer_id(self):
+        for case in self:
+            employer = case.person_id.parent_id.commercial_partner_id
+            if not case.employer_id and employer.is_company:
+                case.employer_id = employer
+
+    @api.depends("person_id")
+    def _compute_country_of_residence_id(self):
+        for case in self:
+            if not case.country_of_residence_id and case.person_id.country_id:
+                case.country_of_residence_id = case.person_id.country_id
+
+    @api.depends("person_id")
+    def _compute_municipality_id(self):
+        for case in self:
+            if not case.municipality_id and case.person_id.municipality_id:
+                case.municipality_id = case.person_id.municipality_id
 
     @api.onchange("employer_id")
     def _onchange_employer_id(self):

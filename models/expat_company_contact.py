@@ -22,7 +22,19 @@ class ExpatCompanyContact(models.Model):
         "res.partner",
         index="btree_not_null",
         tracking=True,
+        compute="_compute_contact_person_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         domain="[('is_company', '=', False), ('parent_id', '=?', partner_id)]",
+        help="By default the company's first contact person.",
+    )
+    municipality_id = fields.Many2one(
+        compute="_compute_municipality_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="By default the municipality of the company.",
     )
     company_size = fields.Selection(related="partner_id.company_size")
     ihk_member = fields.Boolean(related="partner_id.ihk_member")
@@ -57,15 +69,21 @@ class ExpatCompanyContact(models.Model):
         for contact in self:
             contact.case_count = counts.get(contact, 0)
 
-    @api.onchange("partner_id")
-    def _onchange_partner_id(self):
-        partner = self.partner_id
-        if partner.municipality_id:
-            self.municipality_id = partner.municipality_id
-        if self.contact_person_id.parent_id != partner:
-            self.contact_person_id = partner.child_ids.filtered(
-                lambda child: child.type == "contact" and not child.is_company
-            )[:1]
+    # Defaults taken from the company: computed, stored and editable, so that
+    # company contacts made by the event follow-up or an import get them too.
+    @api.depends("partner_id")
+    def _compute_municipality_id(self):
+        for contact in self:
+            if contact.partner_id.municipality_id:
+                contact.municipality_id = contact.partner_id.municipality_id
+
+    @api.depends("partner_id")
+    def _compute_contact_person_id(self):
+        for contact in self:
+            if contact.contact_person_id.parent_id != contact.partner_id:
+                contact.contact_person_id = contact.partner_id.child_ids.filtered(
+                    lambda child: child.type == "contact" and not child.is_company
+                )[:1]
 
     def action_view_cases(self):
         self.ensure_one()

@@ -233,7 +233,7 @@ class ExpatConsultation(models.Model):
     def _check_dossier_open(self):
         for consultation in self:
             dossier = consultation._dossier()
-            if dossier.stage_id.is_closed:
+            if dossier.is_closed:
                 raise UserError(
                     self.env._(
                         "%(dossier)s is closed. Reopen it (move it back to an "

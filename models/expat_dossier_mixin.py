@@ -70,7 +70,14 @@ class ExpatDossierMixin(models.AbstractModel):
         group_expand="_read_group_expand_stage_ids",
         default=lambda self: self._default_stage_id(),
     )
-    is_closed = fields.Boolean(related="stage_id.is_closed", string="Closed")
+    is_closed = fields.Boolean(
+        related="stage_id.is_closed",
+        string="Closed",
+        store=True,
+        index=True,
+        help="The dossier is in a closed stage. The one rule for open dossiers: "
+        "see _expat_open_domain().",
+    )
     date_last_stage_update = fields.Datetime(
         string="Last Stage Update",
         default=fields.Datetime.now,
@@ -134,7 +141,14 @@ class ExpatDossierMixin(models.AbstractModel):
 
     @api.model
     def _read_group_expand_stage_ids(self, stages, domain):
-        return stages.search([], order=stages._order)
+        """Show every stage as a kanban column, even an empty one.
+
+        :param stages: the stages that hold records in the current grouping
+        :param domain: the kanban's domain (unused: stages are shared)
+        :return: ``expat.stage`` recordset in the stages' order
+        """
+        # The stages are a short list kept by managers, read whole on purpose.
+        return stages.search([], order=stages._order)  # pylint: disable=no-search-all
 
     @api.depends("shared_company_ids")
     def _compute_is_shared(self):
@@ -190,6 +204,18 @@ class ExpatDossierMixin(models.AbstractModel):
         return [dict(vals, name=self.env._("New")) for vals in vals_list]
 
     @api.model
+    def _expat_open_domain(self):
+        """The domain of open dossiers: not in a closed stage.
+
+        Every search for open or closed dossiers (wizards, privacy, retention,
+        the *Open* filter) uses this rule, read from the stored, indexed
+        ``is_closed``.
+
+        :return: a domain (list) on this model
+        """
+        return [("is_closed", "=", False)]
+
+    @api.model
     def _expat_find_open(self, party, organisation, order=None):
         """The open dossier of ``party`` that ``organisation`` owns, if any
         (the first in ``order``, by default the model's)."""
@@ -199,7 +225,7 @@ class ExpatDossierMixin(models.AbstractModel):
             [
                 (self._expat_party_field, "=", party.id),
                 ("company_id", "=", organisation.id),
-                ("stage_id.is_closed", "=", False),
+                *self._expat_open_domain(),
             ],
             order=order,
             limit=1,

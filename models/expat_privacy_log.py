@@ -59,6 +59,8 @@ class ExpatPrivacyLog(models.Model):
         self.check_access("write")
         raise UserError(self.env._("The privacy log cannot be changed."))
 
-    def unlink(self):  # pylint: disable=method-required-super
-        self.check_access("unlink")
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        """Refuse every deletion (UserError), the superuser's too; only
+        uninstalling the addon removes the log."""
         raise UserError(self.env._("The privacy log cannot be deleted."))

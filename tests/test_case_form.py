@@ -48,3 +48,53 @@ class TestCaseForm(ExpatDeskCase):
                 line.channel = "phone"
         self.assertEqual(case.consultation_ids.channel, "phone")
         self.assertTrue(case.consultation_ids.is_first)
+
+    def test_defaults_without_the_form(self):
+        """Cases made by code (alias, request form, follow-up, import) take the
+        employer, municipality and country of residence from the person, as
+        the form does, and their consultations carry them into the figures."""
+        case = self.env["expat.case"].create(
+            {"person_id": self.person.id, "company_id": self.org_a.id}
+        )
+        self.assertEqual(case.employer_id, self.employer)
+        self.assertEqual(case.municipality_id, self.ratingen)
+        self.assertEqual(case.country_of_residence_id, self.env.ref("base.de"))
+        consultation = self.env["expat.consultation"].create(
+            {"case_id": case.id, "duration": 1.0}
+        )
+        self.assertEqual(consultation.municipality_id, self.ratingen)
+        self.assertEqual(consultation.organisation_id, self.employer)
+
+    def test_given_values_win_over_defaults(self):
+        haan = self.env.ref("expat_service_desk.expat_municipality_haan")
+        case = self.env["expat.case"].create(
+            {
+                "person_id": self.person.id,
+                "company_id": self.org_a.id,
+                "municipality_id": haan.id,
+                "country_of_residence_id": self.env.ref("base.in").id,
+            }
+        )
+        self.assertEqual(case.municipality_id, haan)
+        self.assertEqual(case.country_of_residence_id, self.env.ref("base.in"))
+        # Correcting the person keeps what the advisor entered.
+        other = self.env["res.partner"].create({"name": "Someone Else"})
+        case.person_id = other
+        self.assertEqual(case.municipality_id, haan)
+        self.assertEqual(case.employer_id, self.employer)
+
+    def test_company_contact_defaults_without_the_form(self):
+        contact = self.env["expat.company.contact"].create(
+            {"partner_id": self.employer.id, "company_id": self.org_a.id}
+        )
+        self.assertEqual(contact.municipality_id, self.ratingen)
+        self.assertEqual(contact.contact_person_id, self.person)
+
+    def test_open_dossier_rule_is_stored(self):
+        case = self._create_case()
+        Case = self.env["expat.case"]
+        self.assertIn(case, Case.search(Case._expat_open_domain()))
+        case.stage_id = self.stage_closed
+        self.assertTrue(case.is_closed)
+        self.assertNotIn(case, Case.search(Case._expat_open_domain()))
+        self.assertTrue(Case._fields["is_closed"].store)

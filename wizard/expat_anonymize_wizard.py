@@ -20,7 +20,7 @@ class ExpatAnonymizeWizard(models.TransientModel):
             wizard.open_case_ids = self.env["expat.case"].search(
                 [
                     ("person_id", "in", wizard.partner_ids.ids),
-                    ("stage_id.is_closed", "=", False),
+                    *self.env["expat.case"]._expat_open_domain(),
                 ]
             )
 

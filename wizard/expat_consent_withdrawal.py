@@ -23,7 +23,7 @@ class ExpatConsentWithdrawal(models.TransientModel):
             wizard.open_case_count = self.env["expat.case"].search_count(
                 [
                     ("person_id", "=", wizard.case_id.person_id.id),
-                    ("stage_id.is_closed", "=", False),
+                    *self.env["expat.case"]._expat_open_domain(),
                 ]
             )
 
