@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from .expat_case import RESIDENCE_STATUSES
 from .expat_dossier_mixin import CHANNELS
@@ -226,7 +227,7 @@ class ExpatConsultation(models.Model):
                         "A consultation cannot be dated in the future "
                         "(%(date)s). Plan future sessions as activities on the "
                         "dossier.",
-                        date=consultation.date.strftime("%d.%m.%Y"),
+                        date=format_date(self.env, consultation.date),
                     )
                 )
 

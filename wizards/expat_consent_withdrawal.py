@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class ExpatConsentWithdrawal(models.TransientModel):
@@ -40,7 +41,7 @@ class ExpatConsentWithdrawal(models.TransientModel):
         case.message_post(
             body=self.env._(
                 "The person withdrew their consent on %(date)s.",
-                date=self.date.strftime("%d.%m.%Y"),
+                date=format_date(self.env, self.date),
             ),
             subtype_xmlid="mail.mt_note",
         )
