@@ -97,6 +97,12 @@ def names_clearly_differ(name_a, name_b):
     return not _tokens_compatible(short, long)
 
 
+def _is_real_name(name):
+    """Whether ``name`` names someone: not empty once folded, and not an
+    e-mail address standing in for a name."""
+    return bool(name) and "@" not in name and bool(normalize_name(name))
+
+
 def split_address(text):
     """``(display name, bare address)`` of an e-mail field such as
     ``"Chen Wei" <Chen.Wei@example.org>``: the address normalised (trimmed,
@@ -142,16 +148,24 @@ class ResPartner(models.Model):
         return names_clearly_differ(name_a, name_b)
 
     @api.model
-    def _expat_sanitize_phone(self, phone):
-        """The phone number as Odoo stores it in ``phone_sanitized`` (E.164,
-        numbers without a country code read in the current company's
-        country), or the trimmed text when it cannot be formatted."""
+    def _expat_phone_domain(self, phone):
+        """Contacts with this phone number, however it is written: the
+        number as Odoo sanitises it (E.164 when the ``phonenumbers`` library
+        is there; numbers without a country code read in the current
+        company's country), or the same digits (Odoo's
+        ``phone_mobile_search``, which also equates ``+49`` and ``0049``).
+
+        :return: a ``Domain``, or ``None`` when ``phone`` holds no number
+        """
         phone = (phone or "").strip()
-        if not phone:
-            return ""
-        return (
+        if len(re.sub(r"\D", "", phone)) < 3:
+            return None
+        sanitized = (
             self._phone_format(number=phone, country=self.env.company.country_id)
             or phone
+        )
+        return Domain("phone_sanitized", "=", sanitized) | Domain(
+            "phone_mobile_search", "=", phone
         )
 
     @api.model
@@ -190,29 +204,64 @@ class ResPartner(models.Model):
         :param str phone: a phone number in any common notation, optional
         :return: ``res.partner`` recordset of 0 or 1 record
         """
+        return self._expat_identify_persons([(name, email, phone)])[0]
+
+    @api.model
+    def _expat_identify_persons(self, entries):
+        """:meth:`_expat_identify_person` for many at once, with one search
+        for all the e-mail addresses (imports, event registrations).
+
+        :param list entries: ``(name, email, phone)`` tuples
+        :return: list of ``res.partner`` recordsets (0 or 1 record each), in
+            the order of ``entries``
+        """
         partners = self.env["res.partner"]
-        display, address = split_address(email)
-        name = " ".join((name or "").split()) or display
-        if address:
-            candidates = partners.search(
-                [("is_company", "=", False), ("email_normalized", "=", address)],
+        parsed = []
+        for name, email, phone in entries:
+            display, address = split_address(email)
+            name = " ".join((name or "").split()) or display
+            parsed.append((name, address, (email or "").strip(), phone))
+        addresses = {address for __, address, __, __ in parsed if address}
+        by_address = {}
+        if addresses:
+            for partner in partners.search(
+                [
+                    ("is_company", "=", False),
+                    ("email_normalized", "in", list(addresses)),
+                ],
                 order="id",
-            )
-            return self._expat_pick_person(candidates, name)
-        if (email or "").strip():
-            # Something was given as an address but is none: it decides
-            # nothing, and name and phone must not stand in for it.
-            return partners
-        sanitized = self._expat_sanitize_phone(phone)
-        if not sanitized or not name or "@" in name:
+            ):
+                by_address[partner.email_normalized] = (
+                    by_address.get(partner.email_normalized, partners) | partner
+                )
+        result = []
+        for name, address, raw, phone in parsed:
+            if address:
+                person = self._expat_pick_person(
+                    by_address.get(address, partners), name
+                )
+            elif raw:
+                # Given as an address but none: it decides nothing, and name
+                # and phone must not stand in for it.
+                person = partners
+            else:
+                person = self._expat_identify_by_phone(name, phone)
+            result.append(person)
+        return result
+
+    @api.model
+    def _expat_identify_by_phone(self, name, phone):
+        """The individual with this phone number (as Odoo sanitises it)
+        whose real name does not clearly differ from ``name``; only for
+        input without an e-mail address."""
+        partners = self.env["res.partner"]
+        phone_domain = self._expat_phone_domain(phone)
+        if phone_domain is None or not _is_real_name(name):
             return partners
         candidates = partners.search(
-            [("is_company", "=", False), ("phone_sanitized", "=", sanitized)],
-            order="id",
+            Domain("is_company", "=", False) & phone_domain, order="id"
         ).filtered(
-            lambda p: p.name
-            and "@" not in p.name
-            and not names_clearly_differ(p.name, name)
+            lambda p: _is_real_name(p.name) and not names_clearly_differ(p.name, name)
         )
         return self._expat_pick_person(candidates, name)
 
@@ -276,9 +325,9 @@ class ResPartner(models.Model):
         criteria = []
         if self.email_normalized:
             criteria.append([("email_normalized", "=", self.email_normalized)])
-        has_name = self.name and "@" not in self.name
-        if self.phone_sanitized and has_name:
-            criteria.append([("phone_sanitized", "=", self.phone_sanitized)])
+        phone_domain = self._expat_phone_domain(self.phone)
+        if phone_domain is not None and _is_real_name(self.name):
+            criteria.append(phone_domain)
         if not criteria:
             return partners
         candidates = partners.search(
@@ -299,7 +348,7 @@ class ResPartner(models.Model):
             ):
                 return True
             # The same phone: both must have a real name.
-            return bool(other.name) and "@" not in other.name
+            return _is_real_name(other.name)
 
         return candidates.filtered(looks_alike)
 
