@@ -185,6 +185,32 @@ class TestIdentityRules(ExpatDeskCase):
             Partner._expat_find_or_create_person("  ", email="")
 
 
+class TestCleanStoredEmails(ExpatDeskCase):
+    def test_upgrade_stores_bare_addresses_of_persons(self):
+        """Persons stored by earlier versions with the whole From header."""
+        Partner = self.env["res.partner"]
+        chen = Partner.create(
+            {"name": "Chen Wei", "email": '"Chen Wei" <Chen.Wei@example.org>'}
+        )
+        comma = Partner.create(
+            {"name": "Wei Chen", "email": '"Wei, Chen" <wei.chen@example.org>'}
+        )
+        several = Partner.create(
+            {"name": "Two", "email": "one@example.org, two@example.org"}
+        )
+        outsider = Partner.create(
+            {"name": "No Case", "email": '"No Case" <no.case@example.org>'}
+        )
+        for person in chen | comma | several:
+            self._create_case(person_id=person.id)
+        self.assertEqual(Partner._expat_clean_person_emails(), 2)
+        self.assertEqual(chen.email, "chen.wei@example.org")
+        self.assertEqual(comma.email, "wei.chen@example.org")
+        self.assertEqual(several.email, "one@example.org, two@example.org")
+        self.assertEqual(outsider.email, '"No Case" <no.case@example.org>')
+        self.assertEqual(Partner._expat_clean_person_emails(), 0)
+
+
 class TestAliasIdentity(ExpatDeskCase):
     """Raw RFC 5322 messages through the desk's alias."""
 
