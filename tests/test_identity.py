@@ -719,3 +719,22 @@ class TestRequestFormIdentity(HttpCase):
         self.assertEqual(
             client.with_user(self.env.ref("base.user_admin")).expat_duplicate_count, 1
         )
+
+    def test_family_mailbox_through_the_form(self):
+        # Failing input 3, through the request form.
+        arjun = self.env["res.partner"].create(
+            {"name": "Arjun Mehta", "email": "mehta.family@example.com"}
+        )
+        for name in ("Kavya Mehta", "Arjun  MEHTA"):
+            response = self.url_open(
+                self.URL, data=self._form(name=name, email="Mehta.Family@example.com")
+            )
+            self.assertEqual(response.status_code, 200)
+        cases = self.env["expat.case"].search([], order="id desc", limit=2)
+        self.assertEqual(cases[0].person_id, arjun)
+        kavya = cases[1].person_id
+        self.assertNotEqual(kavya, arjun)
+        self.assertEqual(
+            (kavya.name, kavya.email), ("Kavya Mehta", "mehta.family@example.com")
+        )
+        self.assertEqual(arjun.name, "Arjun Mehta")
