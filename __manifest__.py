@@ -3,7 +3,7 @@
     "name": "Expat Service Desk",
     "summary": "Advise companies employing international staff and the expats "
     "themselves: cases, company contacts, consultations, events, KPIs",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Expat Service Desk",
     "website": "https://github.com/expat-service-desk/expat_service_desk",
     "author": "Expat Service Desk Düsseldorf / Kreis Mettmann",
@@ -34,6 +34,7 @@
         "views/event_event_views.xml",
         "views/event_registration_views.xml",
         "wizards/expat_event_follow_up_views.xml",
+        "wizards/base_partner_merge_automatic_wizard_views.xml",
         "views/expat_desk_report_views.xml",
         "wizards/expat_annual_report_wizard_views.xml",
         "report/expat_annual_report.xml",
