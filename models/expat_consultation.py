@@ -186,6 +186,21 @@ class ExpatConsultation(models.Model):
         return self.case_id or self.company_contact_id
 
     # ------------------------------------------------------------------
+    # Inventory of personal data (see models/expat_personal_data.py)
+    # ------------------------------------------------------------------
+
+    def _expat_personal_fields(self):
+        return ["note"]
+
+    def _expat_personal_kept_fields(self):
+        return ["case_id", "date", "duration", "channel", "user_id", "topic_ids"]
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """The consultations of the persons' cases."""
+        return self.search([("person_id", "in", partners.ids)])
+
+    # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
 
