@@ -11,10 +11,21 @@ class EventRegistrationAnswer(models.Model):
         return ["value_text_box"]
 
     def _expat_personal_kept_fields(self):
-        return ["question_id", "value_answer_id"]
+        return ["question_id"]
+
+    def _expat_anonymized_values(self):
+        # A text answer must keep a text (a constraint of the event app).
+        return {"value_text_box": self.env._("Anonymised")}
 
     @api.model
     def _expat_personal_records(self, partners):
-        """The answers given with the persons' registrations."""
+        """The text answers given with the persons' registrations (a choice
+        among the event's suggested answers says nothing the event does
+        not)."""
         registrations = self.env["event.registration"]._expat_personal_records(partners)
-        return self.search([("registration_id", "in", registrations.ids)])
+        return self.search(
+            [
+                ("registration_id", "in", registrations.ids),
+                ("value_text_box", "!=", False),
+            ]
+        )

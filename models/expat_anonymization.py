@@ -129,7 +129,7 @@ class ExpatAnonymization(models.AbstractModel):
         (partners.child_ids - partners).write({"parent_id": False})
         inventory = env["expat.personal.data"]
         for recordset in records.values():
-            recordset.write(inventory._anonymized_values(recordset))
+            self._write_anonymized(recordset, inventory._anonymized_values(recordset))
         # Names other records show of these ones: recomputed from the
         # anonymised records.
         activities.modified(["res_id"])
@@ -207,6 +207,22 @@ class ExpatAnonymization(models.AbstractModel):
         return kept
 
     @api.model
+    def _write_anonymized(self, recordset, values):
+        """Write ``values`` on ``recordset`` in one ``write()``; files
+        (binary fields) are only cleared on the records that have one, since
+        clearing an empty one costs a query per record."""
+        binaries = [
+            fname
+            for fname, value in values.items()
+            if not value and recordset._fields[fname].type == "binary"
+        ]
+        for fname in binaries:
+            holders = recordset.with_context(bin_size=True).filtered(fname)
+            if holders:
+                holders.write({fname: False})
+        recordset.write({k: v for k, v in values.items() if k not in binaries})
+
+    @api.model
     def _erase_tracking_values(self, messages):
         """Blank every value tracked on the erased messages."""
         if not messages:
@@ -244,7 +260,9 @@ class ExpatAnonymization(models.AbstractModel):
         addressed to the persons."""
         Mail = self.env["mail.mail"]
         mail_ids = set(
-            self._ids_matching("mail_mail", ("email_to", "email_cc"), patterns)
+            self._ids_matching(
+                "mail_mail", ("email_to", "email_cc", "headers"), patterns
+            )
         )
         mails = (
             Mail.search(
@@ -272,7 +290,9 @@ class ExpatAnonymization(models.AbstractModel):
     def _rename_tracked_references(self, records, kept_ids):
         """Tracking values of a many2one to one of the anonymised records,
         on any model, keep the record's name as it was: replace it by the
-        record's new name. One query per model of the inventory."""
+        record's new name, and blank the values of fields related through
+        that many2one tracked with it. Two queries per model of the
+        inventory."""
         cr = self.env.cr
         for model, recordset in records.items():
             names = {record.id: record.display_name or "" for record in recordset}
@@ -302,6 +322,38 @@ class ExpatAnonymization(models.AbstractModel):
                     """,
                     ids=list(names),
                     names=list(names.values()),
+                    model=model,
+                    kept=list(kept_ids),
+                )
+            )
+            # Fields related through that many2one (the person's e-mail
+            # shown on a case) were tracked in the same message.
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE mail_tracking_value s
+                       SET old_value_char = CASE WHEN t.old_value_integer
+                               = ANY(%(ids)s) THEN NULL ELSE s.old_value_char END,
+                           old_value_text = CASE WHEN t.old_value_integer
+                               = ANY(%(ids)s) THEN NULL ELSE s.old_value_text END,
+                           new_value_char = CASE WHEN t.new_value_integer
+                               = ANY(%(ids)s) THEN NULL ELSE s.new_value_char END,
+                           new_value_text = CASE WHEN t.new_value_integer
+                               = ANY(%(ids)s) THEN NULL ELSE s.new_value_text END
+                      FROM mail_tracking_value t, ir_model_fields f,
+                           ir_model_fields sf
+                     WHERE f.id = t.field_id
+                       AND f.ttype = 'many2one'
+                       AND f.relation = %(model)s
+                       AND (t.old_value_integer = ANY(%(ids)s)
+                            OR t.new_value_integer = ANY(%(ids)s))
+                       AND s.mail_message_id = t.mail_message_id
+                       AND sf.id = s.field_id
+                       AND sf.model = f.model
+                       AND sf.related LIKE f.name || '.%%'
+                       AND NOT t.mail_message_id = ANY(%(kept)s)
+                    """,
+                    ids=list(names),
                     model=model,
                     kept=list(kept_ids),
                 )

@@ -41,9 +41,12 @@ class ExpatCase(models.Model):
         domain="[('is_company', '=', False)]",
         help="The individual this case is about.",
     )
-    person_name = fields.Char(related="person_id.name", string="Person Name")
-    email = fields.Char(related="person_id.email", readonly=False)
-    phone = fields.Char(related="person_id.phone", readonly=False)
+    # Shown on the case; the change of person is tracked by ``person_id``.
+    person_name = fields.Char(
+        related="person_id.name", string="Person Name", tracking=False
+    )
+    email = fields.Char(related="person_id.email", readonly=False, tracking=False)
+    phone = fields.Char(related="person_id.phone", readonly=False, tracking=False)
     employer_id = fields.Many2one(
         "res.partner",
         index=True,
@@ -137,6 +140,12 @@ class ExpatCase(models.Model):
                         case=case.name,
                     )
                 )
+
+    def _expat_dependent_threads(self):
+        return [
+            *super()._expat_dependent_threads(),
+            self.with_context(active_test=False).referral_ids,
+        ]
 
     def _compute_referral_count(self):
         counts = dict(
