@@ -314,7 +314,7 @@ class TestErasureRefused(ExpatErasureCase):
 
         def write(messages, vals):
             if "body" in vals and any(m.model == model for m in messages):
-                raise UserError("Audit trail: messages cannot be changed.")
+                raise UserError(messages.env._("Audit trail: no change."))
             return original(messages, vals)
 
         self.patch(Message, "write", write)
@@ -381,12 +381,12 @@ class TestErasureSpeed(ExpatErasureCase):
 
     @warmup
     def test_query_count_of_one_anonymisation(self):
-        with self.assertQueryCount(__system__=50):
+        with self.assertQueryCount(__system__=53):
             self.batch[:3]._expat_anonymize()
         self.assertTrue(all(self.batch[:3].mapped("expat_anonymized")))
 
     @warmup
     def test_query_count_does_not_grow_with_the_batch(self):
-        with self.assertQueryCount(__system__=50):
+        with self.assertQueryCount(__system__=53):
             self.batch._expat_anonymize()
         self.assertTrue(all(self.batch.mapped("expat_anonymized")))
