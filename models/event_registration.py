@@ -54,6 +54,31 @@ class EventRegistration(models.Model):
         groups=ADVISOR_GROUP,
     )
 
+    # ------------------------------------------------------------------
+    # Inventory of personal data (see models/expat_personal_data.py)
+    # ------------------------------------------------------------------
+
+    def _expat_personal_fields(self):
+        """The attendee's own name and contact data."""
+        return ["name", "email", "phone", "company_name"]
+
+    def _expat_personal_kept_fields(self):
+        return ["event_id", "state"]
+
+    def _expat_anonymized_values(self):
+        return {"name": self.env._("Anonymised")}
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """Registrations whose attendee is one of the persons (the attendee
+        rule of ``_expat_attended_by``), or linked to one of their cases.
+        A registration they booked for someone else, or that someone sharing
+        their mailbox attended, is not theirs."""
+        linked = self.with_context(active_test=False).search(
+            [("expat_case_id.person_id", "in", partners.ids)]
+        )
+        return linked | self._expat_attended_by(partners)
+
     @api.depends("partner_id")
     def _compute_employer_id(self):
         for registration in self:
@@ -94,38 +119,44 @@ class EventRegistration(models.Model):
         return not booker._expat_names_differ(booker.name, self.name)
 
     @api.model
-    def _expat_attended_by(self, person):
+    def _expat_attended_by(self, persons):
         """The registrations (of any event, archived ones too) whose
-        attendee is ``person``: linked as attendee, booked by them for
-        themselves, or typed in with their address and a name that does not
-        clearly differ. Registrations they booked for someone else, or that
-        someone sharing their mailbox attended, are not theirs.
+        attendee is one of ``persons``: linked as attendee, booked by them
+        for themselves, or typed in with their address and a name that does
+        not clearly differ. Registrations they booked for someone else, or
+        that someone sharing their mailbox attended, are not theirs.
 
-        :param person: ``res.partner`` record (an individual)
-        :return: ``event.registration`` recordset
+        :param persons: ``res.partner`` recordset (individuals)
+        :return: ``event.registration`` recordset (one search for all)
         """
-        person.ensure_one()
+        if not persons:
+            return self.browse()
         registrations = self.with_context(active_test=False)
         criteria = [
-            [("expat_person_id", "=", person.id)],
-            [("partner_id", "=", person.id)],
+            [("expat_person_id", "in", persons.ids)],
+            [("partner_id", "in", persons.ids)],
         ]
-        if person.email_normalized:
-            criteria.append([("email", "=ilike", escape_psql(person.email_normalized))])
+        by_email = {}
+        for person in persons.filtered("email_normalized"):
+            by_email.setdefault(person.email_normalized, person)
+            by_email[person.email_normalized] |= person
+        criteria += [[("email", "=ilike", escape_psql(email))] for email in by_email]
         found = registrations.search(Domain.OR(criteria))
 
-        def attended_by_person(registration):
+        def attended_by_one_of_them(registration):
             if registration.expat_person_id:
-                return registration.expat_person_id == person
-            if registration.partner_id == person:
+                return registration.expat_person_id in persons
+            if registration.partner_id in persons:
                 return registration._expat_booker_is_attendee()
-            return (
-                not registration.partner_id
-                and email_normalize(registration.email or "") == person.email_normalized
-                and not person._expat_names_differ(person.name, registration.name)
+            if registration.partner_id:
+                return False
+            same_address = by_email.get(email_normalize(registration.email or ""))
+            return any(
+                not person._expat_names_differ(person.name, registration.name)
+                for person in same_address or ()
             )
 
-        return found.filtered(attended_by_person)
+        return found.filtered(attended_by_one_of_them)
 
     @api.model_create_multi
     def create(self, vals_list):

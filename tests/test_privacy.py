@@ -378,17 +378,17 @@ class TestExport(ExpatPrivacyCase):
         self.assertEqual(document["person"]["name"], "Priya Raman")
         self.assertEqual(document["person"]["email"], "priya.raman@example.com")
         self.assertEqual(document["person"]["city"], "Ratingen")
-        self.assertEqual([c["name"] for c in document["cases"]], [self.case.name])
-        self.assertEqual(document["cases"][0]["residence_status"], "EU Blue Card")
+        records = document["records"]
+        cases = records["expat.case"]
+        self.assertEqual([c["name"] for c in cases], [self.case.name])
+        self.assertEqual(cases[0]["residence_status"], "EU Blue Card")
+        self.assertEqual(cases[0]["occupation"], "Robotics engineer at Rheinblick")
+        self.assertIn("salary threshold", records["expat.consultation"][0]["note"])
         self.assertEqual(
-            document["cases"][0]["occupation"], "Robotics engineer at Rheinblick"
+            records["expat.referral"][0]["reason"], "Recognition of Priya's degree"
         )
-        self.assertIn("salary threshold", document["consultations"][0]["note"])
         self.assertEqual(
-            document["referrals"][0]["reason"], "Recognition of Priya's degree"
-        )
-        self.assertEqual(
-            sorted(r["event_id"] for r in document["event_registrations"]),
+            sorted(r["event_id"] for r in records["event.registration"]),
             ["Blue Card Workshop", "Chamber New Year Reception"],
         )
         bodies = [message["body"] for message in document["messages"]]
@@ -402,6 +402,50 @@ class TestExport(ExpatPrivacyCase):
             [("partner_id", "=", self.person.id)]
         )
         self.assertEqual(log.action, "export")
+
+    def test_export_lists_what_the_anonymisation_clears(self):
+        """Both read one inventory: every record it finds is exported with
+        every personal field, and afterwards every such field is empty or
+        holds the fixed replacement."""
+        inventory = self.env["expat.personal.data"]
+        records = inventory._personal_records(self.person)
+        self.assertEqual(
+            set(records),
+            {
+                "res.partner",
+                "expat.case",
+                "expat.consultation",
+                "expat.referral",
+                "event.registration",
+            },
+        )
+        self.person.with_user(self.manager).action_expat_data_export()
+        document = self.env["expat.data.export"]._document(self.person)
+        for model, recordset in records.items():
+            if model == "res.partner":
+                rows = [document["person"]]
+            else:
+                rows = document["records"][model]
+            self.assertEqual(
+                sorted(row["id"] for row in rows), sorted(recordset.ids), model
+            )
+            for row in rows:
+                self.assertLessEqual(
+                    set(recordset._expat_personal_fields()), set(row), model
+                )
+        self.assertEqual(document["person"]["vat"], "DE123456789")
+        self._close(self.case)
+        self.person.with_user(self.manager).action_expat_anonymize()
+        self.env.invalidate_all()
+        for model, recordset in records.items():
+            replacement = inventory._anonymized_values(recordset)
+            for record in recordset:
+                for fname in record._expat_personal_fields():
+                    with self.subTest(model=model, field=fname):
+                        if isinstance(replacement[fname], str):
+                            self.assertEqual(record[fname], replacement[fname])
+                        else:
+                            self.assertFalse(record[fname])
 
     def test_export_is_for_managers(self):
         for user in (self.advisor_a, self.reporting):
@@ -555,11 +599,11 @@ class TestRetention(ExpatPrivacyCase):
         original = ResPartner._expat_anonymize
         seen = []
 
-        def anonymize(partner):
-            seen.append(partner)
-            if fail_on is not None and len(seen) == fail_on:
+        def anonymize(partners):
+            seen.extend(partners)
+            if fail_on is not None and len(seen) >= fail_on:
                 raise RuntimeError("worker killed")
-            return original(partner)
+            return original(partners)
 
         with (
             patch.object(IrCron, "_commit_progress", commit_progress),
@@ -604,11 +648,11 @@ class TestRetention(ExpatPrivacyCase):
         blocked = self.due[0]
         original = ResPartner._expat_anonymize
 
-        def anonymize(partner):
-            if partner == blocked:
-                partner.name = "half done"  # must be undone
-                raise UserError(partner.env._("cannot be anonymised"))
-            return original(partner)
+        def anonymize(partners):
+            if blocked in partners:
+                blocked.name = "half done"  # must be undone
+                raise UserError(partners.env._("cannot be anonymised"))
+            return original(partners)
 
         with patch.object(ResPartner, "_expat_anonymize", anonymize):
             self._run_cron()
