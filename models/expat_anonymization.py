@@ -77,10 +77,17 @@ class ExpatAnonymization(models.AbstractModel):
         mail._erase_tracking_values(erased)
         attachment_count = self._erase_attachments(ids_by_model, erased)
         mail._erase_mails(erased, partners, patterns, kept["ids"])
-        env["mail.notification"].search(
+        notifications = env["mail.notification"].search(
             Domain("mail_message_id", "in", erased.ids)
             | Domain("res_partner_id", "in", partners.ids)
-        ).write({"mail_email_address": False, "failure_reason": False})
+        )
+        # A notification to a bare address (no contact) is nothing without
+        # that address: PostgreSQL requires one of the two, so it goes.
+        to_address_only = notifications.filtered(lambda n: not n.res_partner_id)
+        to_address_only.unlink()
+        (notifications - to_address_only).write(
+            {"mail_email_address": False, "failure_reason": False}
+        )
         env["mail.followers"].search([("partner_id", "in", partners.ids)]).unlink()
         env["mail.scheduled.message"].search(
             self._on_records_domain(threads, "model")
