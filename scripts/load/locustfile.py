@@ -38,7 +38,7 @@ class Advisor(HttpUser):
     def on_start(self):
         self.advisor = next(_ADVISORS)
         self.client.cookies.set("session_id", self.advisor["session_id"])
-        self.context = {
+        self.odoo_context = {
             "lang": "en_US",
             "tz": "Europe/Berlin",
             "uid": self.advisor["uid"],
@@ -83,7 +83,7 @@ class Advisor(HttpUser):
                 "model": model,
                 "method": method,
                 "args": args,
-                "kwargs": {"context": self.context, **(kwargs or {})},
+                "kwargs": {"context": self.odoo_context, **(kwargs or {})},
             },
         )
 

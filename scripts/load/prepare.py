@@ -68,7 +68,7 @@ def create_advisors(env, count):
         """
         SELECT k.company_id FROM expat_case k
           JOIN expat_stage s ON s.id = k.stage_id
-         WHERE k.active AND NOT s.is_closed
+         WHERE k.active AND s.is_closed IS NOT TRUE
          GROUP BY k.company_id ORDER BY count(*) DESC, k.company_id
         """
     )
