@@ -82,6 +82,12 @@ def db_exists(db):
 
 
 def drop_db(args):
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo.sql_db import close_db  # noqa: PLC0415
+
+    # This process's own connections first, or PostgreSQL refuses the drop.
+    Registry.delete(args.db)
+    close_db(args.db)
     subprocess.run(["dropdb", "--if-exists", args.db], check=False)
     data_dir = odoo_config(args)["data_dir"]
     subprocess.run(["rm", "-rf", f"{data_dir}/filestore/{args.db}"], check=False)
