@@ -181,7 +181,9 @@ class ExpatDossierMixin(models.AbstractModel):
             vals["name"] = sequence.with_context(
                 ir_sequence_date=fields.Date.to_string(fields.Date.to_date(opened))
             ).next_by_code(self._expat_sequence_code) or self.env._("New")
-            if "shared_company_ids" not in vals:
+            if "shared_company_ids" not in vals and not self.env.context.get(
+                "default_shared_company_ids"
+            ):
                 # Known without asking the database: saves an UPDATE.
                 vals["is_shared"] = False
             if vals.get("stage_id"):

@@ -205,6 +205,18 @@ class TestQueryCounts(ExpatDeskCase):
         self.assertEqual(other.stage_id, self.stage_new)
         self.assertFalse(other.is_shared)
 
+    def test_is_shared_without_its_update(self):
+        """``create`` sets ``is_shared`` itself (no UPDATE after the INSERT),
+        and still right when the sharing comes as a context default."""
+        cases = self.env["expat.case"].with_user(self.manager)
+        plain = cases.create({"person_id": self.person.id})
+        shared = cases.with_context(default_shared_company_ids=[self.org_b.id]).create(
+            {"person_id": self.person.id, "company_id": self.org_a.id}
+        )
+        self.assertFalse(plain.is_shared)
+        self.assertTrue(shared.is_shared)
+        self.assertEqual(shared.shared_company_ids, self.org_b)
+
     @users("esd_advisor_a")
     @warmup
     def test_consultation_create(self):
