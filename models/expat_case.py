@@ -150,8 +150,6 @@ class ExpatCase(models.Model):
     )
     anonymized = fields.Boolean(readonly=True, copy=False)
 
-    _opened_date_id_idx = models.Index("(opened_date DESC, id DESC)")
-
     @api.constrains("legal_basis", "consent_date")
     def _check_consent_date(self):
         for case in self:
@@ -289,11 +287,13 @@ class ExpatCase(models.Model):
     def _schedule_permit_reminder(self):
         """One reminder activity per case, due N days before the permit
         expires; moved when the date changes, removed when it is cleared."""
+        if not self:
+            return
         activity_type = self.env.ref(
             "expat_service_desk.mail_activity_type_permit_expiry",
             raise_if_not_found=False,
         )
-        if not activity_type or not self:
+        if not activity_type:
             return
         days = self._permit_reminder_days()
         existing_by_case = activities_by_record(self, activity_type)

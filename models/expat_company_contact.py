@@ -56,8 +56,6 @@ class ExpatCompanyContact(models.Model):
         "event.registration", "company_contact_id", string="Event Registrations"
     )
 
-    _opened_date_id_idx = models.Index("(opened_date DESC, id DESC)")
-
     def _compute_case_count(self):
         counts = dict(
             self.env["expat.case"]._read_group(

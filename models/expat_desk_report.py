@@ -243,6 +243,7 @@ class ExpatDeskReport(models.Model):
                 )
         return companies.ids
 
+    @api.readonly
     @api.model
     def get_kpis(self, date_from, date_to, company_ids=None):
         """The desk's headline figures over the closed interval

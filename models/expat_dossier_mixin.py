@@ -23,6 +23,9 @@ class ExpatDossierMixin(models.AbstractModel):
     _inherit = ["mail.activity.mixin", "mail.tracking.duration.mixin"]
     _track_duration_field = "stage_id"
     _order = "priority desc, opened_date desc, id desc"
+    # Serves the default order: a page of the list or kanban reads the first
+    # rows of this index instead of sorting every visible dossier.
+    _order_idx = models.Index("(priority DESC, opened_date DESC, id DESC)")
 
     _expat_sequence_code = None  # ir.sequence code of the concrete model
     _expat_party_field = None  # the partner the dossier is about
@@ -146,9 +149,14 @@ class ExpatDossierMixin(models.AbstractModel):
         return user if not self.env.su and not user.share else user.browse()
 
     def _default_stage_id(self):
-        return self.env.ref(
+        # The XML id look-up is cached (env.ref would also query whether the
+        # stage exists, once per create); a deleted stage loses its XML id.
+        stage_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "expat_service_desk.expat_stage_new", raise_if_not_found=False
-        ) or self.env["expat.stage"].search([], limit=1)
+        )
+        if stage_id:
+            return self.env["expat.stage"].browse(stage_id)
+        return self.env["expat.stage"].search([], limit=1)
 
     @api.model
     def _read_group_expand_stage_ids(self, stages, domain):
@@ -167,13 +175,26 @@ class ExpatDossierMixin(models.AbstractModel):
             dossier.is_shared = bool(dossier.shared_company_ids)
 
     def _compute_consultation_stats(self):
-        for dossier in self:
-            consultations = dossier.consultation_ids
-            dossier.consultation_count = len(consultations)
-            dossier.consultation_hours = sum(consultations.mapped("duration"))
-            dossier.last_consultation_date = max(
-                consultations.mapped("date"), default=False
+        """Count, hours and last date of the dossiers' consultations in one
+        grouped query for all of them (kanban cards and lists show them).
+        As superuser: the consultation rule follows the dossier, so every
+        consultation of a dossier the user can read is readable anyway."""
+        dossier_field = self._fields["consultation_ids"].inverse_name
+        stats = {
+            dossier: (count, hours, last)
+            for dossier, count, hours, last in self.env["expat.consultation"]
+            .sudo()
+            ._read_group(
+                [(dossier_field, "in", self.ids)],
+                [dossier_field],
+                ["__count", "duration:sum", "date:max"],
             )
+        }
+        for dossier in self:
+            count, hours, last = stats.get(dossier._origin, (0, 0.0, False))
+            dossier.consultation_count = count
+            dossier.consultation_hours = hours
+            dossier.last_consultation_date = last
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -193,6 +214,11 @@ class ExpatDossierMixin(models.AbstractModel):
             vals["name"] = sequence.with_context(
                 ir_sequence_date=fields.Date.to_string(fields.Date.to_date(opened))
             ).next_by_code(self._expat_sequence_code) or self.env._("New")
+            if "shared_company_ids" not in vals and not self.env.context.get(
+                "default_shared_company_ids"
+            ):
+                # Known without asking the database: saves an UPDATE.
+                vals["is_shared"] = False
             if vals.get("stage_id"):
                 stage = self.env["expat.stage"].browse(vals["stage_id"])
                 if stage.is_closed and not vals.get("closed_date"):

@@ -17,3 +17,4 @@ from . import test_intake
 from . import test_identity
 from . import test_erasure
 from . import test_assignment
+from . import test_performance

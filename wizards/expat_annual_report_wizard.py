@@ -70,6 +70,7 @@ class ExpatAnnualReportWizard(models.TransientModel):
             return f"<{SMALL_CELL}"
         return str(count)
 
+    @api.readonly
     def _report_data(self):
         """Everything the template prints, computed with a handful of
         grouped queries. The caller must be allowed to see the chosen
