@@ -37,6 +37,7 @@
         "wizard/expat_event_follow_up_views.xml",
         "views/expat_desk_report_views.xml",
         "wizard/expat_annual_report_wizard_views.xml",
+        "wizard/expat_history_import_views.xml",
         "report/expat_annual_report.xml",
         "report/expat_data_export_templates.xml",
         "views/expat_privacy_views.xml",

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from .expat_case import RESIDENCE_STATUSES
 from .expat_dossier_mixin import CHANNELS
-from .expat_groups import ADVISOR_GROUP
+from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
 from .res_partner import COMPANY_SIZES
 
 MAX_DURATION_HOURS = 24.0
@@ -57,6 +57,21 @@ class ExpatConsultation(models.Model):
         string="Advised",
     )
 
+    import_origin = fields.Char(
+        string="Imported from",
+        readonly=True,
+        copy=False,
+        help="The file of the desk's history this consultation was imported "
+        "from (Configuration > Import History).",
+    )
+    import_key = fields.Char(
+        readonly=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Fingerprint of the imported row, so that importing the same "
+        "file again creates nothing new. Cleared by anonymisation.",
+    )
+
     # Dimensions of the desk's figures, kept here so that the report and the
     # KPIs read one table (see docs/performance.md).
     organisation_id = fields.Many2one(
@@ -99,6 +114,11 @@ class ExpatConsultation(models.Model):
         store=True,
         compute_sudo=True,
         groups=ADVISOR_GROUP,
+    )
+
+    _import_key_unique = models.UniqueIndex(
+        "(import_key) WHERE import_key IS NOT NULL",
+        "This row of the desk's history has already been imported.",
     )
 
     @api.depends(
