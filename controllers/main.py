@@ -209,24 +209,11 @@ class ExpatDeskRequest(http.Controller):
 
     def _create_case(self, values):
         env = request.env(su=True)
-        partners = env["res.partner"]
-        person = partners._expat_match_person(
-            email=values["email"], name=values["name"], phone=values["phone"]
+        # Never changes an existing contact: a stranger who knows a client's
+        # name and phone number gets a new person, not the client's file.
+        person = env["res.partner"]._expat_find_or_create_person(
+            values["name"], email=values["email"], phone=values["phone"]
         )
-        if person.email_normalized and person.email_normalized != values["email"]:
-            # Same name and phone but another address: not enough to file the
-            # request under that person (a duplicate to merge, if at all).
-            person = partners
-        elif person and not person.email:
-            person.email = values["email"]
-        if not person:
-            person = partners.create(
-                {
-                    "name": values["name"],
-                    "email": values["email"],
-                    "phone": values["phone"] or False,
-                }
-            )
         # The public user creates the case: do not make it a follower.
         cases = env["expat.case"].with_context(mail_create_nosubscribe=True)
         case = cases.create(

@@ -3,3 +3,4 @@ from . import expat_annual_report_wizard
 from . import expat_anonymize_wizard
 from . import expat_consent_withdrawal
 from . import expat_history_import
+from . import base_partner_merge_automatic_wizard
