@@ -170,7 +170,9 @@ class ResPartner(models.Model):
         records["cases"].write(
             {"description": False, "occupation": False, "anonymized": True}
         )
-        records["consultations"].write({"note": False})
+        # The import key is a fingerprint of the imported row (name, e-mail
+        # address): it goes with the rest.
+        records["consultations"].write({"note": False, "import_key": False})
         records["referrals"].write({"reason": self.env._("Anonymised"), "note": False})
         registrations = records["registrations"]
         registrations.write(
@@ -504,6 +506,7 @@ class ResPartner(models.Model):
                     "user_id",
                     "topic_ids",
                     "note",
+                    "import_origin",
                 ],
             ),
             "referrals": values(

@@ -137,7 +137,6 @@ class ExpatHistoryImport(models.TransientModel):
     _description = "Import of the Desk's History"
 
     file = fields.Binary(
-        required=True,
         attachment=False,
         help="CSV (UTF-8, separated by , or ;) or XLSX, one row per consultation.",
     )
@@ -820,25 +819,27 @@ class ExpatHistoryImport(models.TransientModel):
     def _expat_plan_parties(self, plan):
         """Find or plan the companies (one per name) and persons (one call
         of the identity rules per distinct person)."""
-        names = {}
+        partners = self.env["res.partner"]
+        fold = partners._expat_normalize_name
+        names = set()
         for row in plan["rows"]:
             for name in (
                 row["employer"],
                 row["name"] if row["kind"] == "company" else "",
             ):
                 if name:
-                    names.setdefault(normalize_name(name), name)
+                    names.add(fold(name))
         companies = {}
         if names:
             # One query; the oldest company of a name wins.
-            for company in self.env["res.partner"].search_fetch(
+            for company in partners.search_fetch(
                 [("is_company", "=", True)], ["name"], order="id desc"
             ):
-                key = normalize_name(company.name)
+                key = fold(company.name)
                 if key in names:
                     companies[key] = company
         persons = {}
-        new_persons = {}
+        new_persons = {"email": {}, "phone": {}, "name": {}}
         for row in plan["rows"]:
             employer = row["employer"]
             if employer:
@@ -850,35 +851,51 @@ class ExpatHistoryImport(models.TransientModel):
                     row["name"], companies, plan, row["municipality"]
                 )
                 continue
-            identity = (
-                normalize_name(row["name"]),
-                row["email"],
-                re.sub(r"\D", "", row["phone"]),
-            )
+            identity = (fold(row["name"]), row["email"], row["phone"])
             if identity not in persons:
-                found = self._expat_identify_person(
-                    row["name"], row["email"], row["phone"]
-                )
-                if not found:
-                    # Within the file: one new person per e-mail and name,
-                    # else per name and phone, else per name.
-                    name, email, phone = identity
-                    key = (name, email) if email else (name, "", phone)
-                    found = new_persons.get(key)
-                    if found is None:
-                        found = new_persons[key] = Pending(
-                            {
-                                "name": row["name"],
-                                "email": row["email"] or False,
-                                "phone": row["phone"] or False,
-                            }
-                        )
-                        plan["persons"].append(found)
-                persons[identity] = found
+                persons[identity] = partners._expat_identify_person(
+                    name=row["name"], email=row["email"], phone=row["phone"]
+                ) or self._expat_new_person(row, new_persons, plan)
             row["party"] = persons[identity]
 
+    def _expat_new_person(self, row, new_persons, plan):
+        """The person a row is about when no existing one is: one planned
+        earlier in the file by the same rules as
+        ``res.partner._expat_identify_person`` (the e-mail address with a
+        name that does not clearly differ, else the phone number with such
+        a name, else, with neither, the same name), or a new one."""
+        partners = self.env["res.partner"]
+        fold = partners._expat_normalize_name
+        if row["email"]:
+            bucket = new_persons["email"].setdefault(row["email"], [])
+        elif row["phone"]:
+            phone = partners._expat_sanitize_phone(row["phone"])
+            bucket = new_persons["phone"].setdefault(phone, [])
+        else:
+            bucket = new_persons["name"].setdefault(fold(row["name"]), [])
+        same = [p for p in bucket if fold(p.vals["name"]) == fold(row["name"])]
+        alike = [
+            p
+            for p in bucket
+            if not partners._expat_names_differ(p.vals["name"], row["name"])
+        ]
+        if same or alike:
+            return (same or alike)[0]
+        person = Pending(
+            {
+                # As res.partner._expat_find_or_create_person makes them.
+                "name": row["name"],
+                "email": row["email"] or False,
+                "phone": row["phone"] or False,
+                "is_company": False,
+            }
+        )
+        bucket.append(person)
+        plan["persons"].append(person)
+        return person
+
     def _expat_company_ref(self, name, companies, plan, municipality):
-        key = normalize_name(name)
+        key = self.env["res.partner"]._expat_normalize_name(name)
         if key not in companies:
             companies[key] = Pending(
                 {
@@ -889,22 +906,6 @@ class ExpatHistoryImport(models.TransientModel):
             )
             plan["companies"].append(companies[key])
         return companies[key]
-
-    @api.model
-    def _expat_identify_person(self, name, email, phone):
-        """The existing individual a row is about, or an empty recordset,
-        by the rules of the alias and the request form: by e-mail address
-        (not when the names differ: a shared mailbox), then by name and
-        phone number unless the person has another address. No writes."""
-        partners = self.env["res.partner"]
-        person = partners._expat_match_person(email=email, name=name, phone=phone)
-        if not person:
-            return partners
-        if email and person.email_normalized and person.email_normalized != email:
-            return partners
-        if email and normalize_name(person.name) != normalize_name(name):
-            return partners
-        return person
 
     def _expat_plan_dossiers(self, plan):
         """One company contact per company and organisation, one case per
