@@ -27,10 +27,10 @@ from odoo.tools import email_normalize, split_every
 from ..models.expat_consultation import MAX_DURATION_HOURS
 from ..models.expat_dossier_mixin import CHANNELS
 
-# At about 700 rows per second (docs/performance.md) this is half a minute
-# of work, well within the time a web request may take. Larger files are
-# split, e.g. by year: the parts can be imported one after another because
-# rows already imported are skipped.
+# At about 360 rows per second (docs/performance.md) this is about a minute
+# of work, within Odoo's default limit_time_real (120 s) for a request.
+# Larger files are split, e.g. by year: the parts can be imported one after
+# another because rows already imported are skipped.
 MAX_ROWS = 20_000
 BATCH_SIZE = 1000
 XLSX_MAGIC = b"PK\x03\x04"
