@@ -24,6 +24,10 @@ class ExpatDeskRequest(http.Controller):
         auth="public",
         methods=["GET", "POST"],
         sitemap=False,
+        # Checked in _submit: only for logged-in sessions, as Odoo's own
+        # website forms do (an embedded form or blocked cookies lose the
+        # visitor's session, and with it the token).
+        csrf=False,
     )
     def expat_desk_request(self, **post):
         lang = self._language(post.get("lang"))
@@ -55,9 +59,11 @@ class ExpatDeskRequest(http.Controller):
 
     def _submit(self, lang, post):
         env = request.env
-        if not env["expat.intake.attempt"]._register_post(
-            request.httprequest.remote_addr
-        ):
+        token = post.pop("csrf_token", None)
+        exceeded = env["expat.intake.attempt"]._register_post(
+            request.httprequest.remote_addr, post.get("email")
+        )
+        if exceeded:
             return self._render_form(
                 lang,
                 post,
@@ -66,8 +72,27 @@ class ExpatDeskRequest(http.Controller):
                         "Too many requests from your address. "
                         "Please try again in a few minutes."
                     )
+                    if exceeded == "address"
+                    else env._(
+                        "Too many requests with this e-mail address. "
+                        "Please try again in a few minutes."
+                    )
                 ],
                 status=429,
+            )
+        if request.session.uid and not request.validate_csrf(token):
+            # A logged-in session must prove the post comes from our page.
+            # The form comes back with everything typed and a fresh token.
+            return self._render_form(
+                lang,
+                post,
+                [
+                    env._(
+                        "Your session has expired. Please check your entries "
+                        "and send the form again."
+                    )
+                ],
+                status=400,
             )
         if post.get("company_website"):
             # Only robots fill the hidden field: they are thanked, nothing more.
