@@ -838,7 +838,22 @@ class ExpatHistoryImport(models.TransientModel):
                 key = fold(company.name)
                 if key in names:
                     companies[key] = company
+        # The identity rules once per distinct person, a batch at a time
+        # (one search for all the e-mail addresses of the batch).
+        identities = {}
+        for row in plan["rows"]:
+            if row["kind"] == "individual":
+                identity = (fold(row["name"]), row["email"], row["phone"])
+                identities.setdefault(identity, row)
         persons = {}
+        for batch in split_every(BATCH_SIZE, list(identities.items())):
+            found = partners._expat_identify_persons(
+                [(row["name"], row["email"], row["phone"]) for _key, row in batch]
+            )
+            persons.update(
+                (identity, person)
+                for (identity, _row), person in zip(batch, found, strict=True)
+            )
         new_persons = {"email": {}, "phone": {}, "name": {}}
         for row in plan["rows"]:
             employer = row["employer"]
@@ -852,10 +867,8 @@ class ExpatHistoryImport(models.TransientModel):
                 )
                 continue
             identity = (fold(row["name"]), row["email"], row["phone"])
-            if identity not in persons:
-                persons[identity] = partners._expat_identify_person(
-                    name=row["name"], email=row["email"], phone=row["phone"]
-                ) or self._expat_new_person(row, new_persons, plan)
+            if not persons[identity]:
+                persons[identity] = self._expat_new_person(row, new_persons, plan)
             row["party"] = persons[identity]
 
     def _expat_new_person(self, row, new_persons, plan):
@@ -869,7 +882,12 @@ class ExpatHistoryImport(models.TransientModel):
         if row["email"]:
             bucket = new_persons["email"].setdefault(row["email"], [])
         elif row["phone"]:
-            phone = partners._expat_sanitize_phone(row["phone"])
+            phone = (
+                partners._phone_format(
+                    number=row["phone"], country=self.env.company.country_id
+                )
+                or row["phone"]
+            )
             bucket = new_persons["phone"].setdefault(phone, [])
         else:
             bucket = new_persons["name"].setdefault(fold(row["name"]), [])
