@@ -27,7 +27,7 @@ from odoo.tools import email_normalize, split_every
 from ..models.expat_consultation import MAX_DURATION_HOURS
 from ..models.expat_dossier_mixin import CHANNELS
 
-# At about 360 rows per second (docs/performance.md) this is about a minute
+# At about 460 rows per second (docs/performance.md) this is under a minute
 # of work, within Odoo's default limit_time_real (120 s) for a request.
 # Larger files are split, e.g. by year: the parts can be imported one after
 # another because rows already imported are skipped.
