@@ -1,6 +1,7 @@
 import base64
 import csv
 import io
+import zipfile
 from datetime import date
 
 from openpyxl import Workbook
@@ -501,6 +502,26 @@ class TestHistoryImport(ExpatDeskCase):
         self.assertIn("Row 3: cell J3 holds a formula", wizard.log)
         self.assertEqual(wizard.created_consultation_count, 1)
 
+    def test_formula_counts_with_its_saved_value(self):
+        rows = [german(row) for row in ROWS_EN[:2]]
+        rows[1][9] = "=1+0.5"
+        data = xlsx_bytes(DE, rows)
+        # Save the value with the formula, as a spreadsheet program does.
+        source = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    content = content.replace(
+                        b"<f>1+0.5</f><v></v>", b"<f>1+0.5</f><v>1.75</v>"
+                    )
+                    self.assertIn(b"<v>1.75</v>", content)
+                target.writestr(item, content)
+        wizard = self._import(out.getvalue(), file_name="x.xlsx")
+        self.assertEqual(wizard.error_count, 0, wizard.log)
+        self.assertEqual(sorted(self._imported().mapped("duration")), [1.75, 2.0])
+
     def test_xlsx_with_dates_numbers_and_several_sheets(self):
         rows = [german(row) for row in ROWS_EN]
         rows[0][0] = date(2024, 1, 10)  # a real date cell
@@ -649,21 +670,26 @@ class TestHistoryImport(ExpatDeskCase):
         )
 
     def test_imported_data_is_exported_and_anonymised(self):
-        self._import(csv_bytes(EN, ROWS_EN), file_name="history.csv")
+        self._import(csv_bytes(EN, ROWS_EN), file_name="Beratungen-2024.csv")
         tomasz = self.env["res.partner"].search([("name", "=", "Tomasz Nowak")])
         consultations = tomasz.expat_case_ids.consultation_ids
-        document = tomasz.with_user(self.manager)._expat_export_document(
-            tomasz._expat_records()
+        self.assertTrue(all(consultations.mapped("import_key")))
+        tomasz.with_user(self.manager).action_expat_data_export()
+        export = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", tomasz.id),
+                ("res_field", "=", "expat_data_export"),
+                ("mimetype", "=", "application/json"),
+            ]
         )
-        self.assertEqual(
-            {c["import_origin"] for c in document["consultations"]}, {"history.csv"}
+        self.assertIn(
+            '"import_origin": "Beratungen-2024.csv"', export.raw.decode(), "Art. 15"
         )
         kpis = self.env["expat.desk.report"].get_kpis(
             "2024-01-01", "2024-12-31", company_ids=self.org_a.ids
         )
-        self.env["res.partner"].browse(tomasz.id).with_user(
-            self.manager
-        ).action_expat_anonymize()
+        tomasz.with_user(self.manager).action_expat_anonymize()
         self.assertTrue(tomasz.expat_anonymized)
         self.assertFalse(any(consultations.mapped("import_key")))
         self.assertEqual(
