@@ -7,6 +7,7 @@ from datetime import date
 from openpyxl import Workbook
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form
 from odoo.tools.misc import file_open
 
 from ..wizard.expat_history_import import MAX_ROWS
@@ -236,6 +237,14 @@ class TestHistoryImport(ExpatDeskCase):
             (partners, cases, contacts, consultations),
             (before[0] + 2, before[1] + 2, before[2] + 2, before[3] + 5),
         )
+
+    def test_another_file_after_the_dry_run_needs_a_new_one(self):
+        wizard = self._import(csv_bytes(EN, ROWS_EN[:2]), dry_run=True)
+        self.assertEqual(wizard.state, "checked")
+        with Form(wizard) as form:
+            form.file = base64.b64encode(csv_bytes(EN, ROWS_EN))
+            self.assertEqual(form.state, "draft")
+            self.assertTrue(form.dry_run)
 
     def test_import_builds_dossiers_with_identity_rules(self):
         self._import(csv_bytes(EN, ROWS_EN), file_name="Beratungen 2024.csv")

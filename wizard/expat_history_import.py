@@ -200,6 +200,13 @@ class ExpatHistoryImport(models.TransientModel):
                     )
                 )
 
+    @api.onchange("file", "company_id", "close_dossiers", "close_before")
+    def _onchange_reset_check(self):
+        """Another file or other options need a new dry run."""
+        if self.state == "checked":
+            self.state = "draft"
+            self.dry_run = True
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -1062,6 +1069,8 @@ class ExpatHistoryImport(models.TransientModel):
             mail_create_nolog=True,
             mail_create_nosubscribe=True,
             mail_notrack=True,
+            # Tells other features (e.g. messages sent when a dossier is
+            # closed) that this is the import of past work.
             expat_history_import=True,
         ).env
         origin = self.file_name or self.env._("(unnamed file)")
