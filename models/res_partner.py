@@ -3,6 +3,7 @@ import re
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import email_split
 
 from .expat_groups import ADVISOR_GROUP
 from .res_partner_identity import (
@@ -299,6 +300,33 @@ class ResPartner(models.Model):
                 **(values or {}),
             }
         )
+
+    @api.model
+    def _expat_clean_person_emails(self):
+        """Rewrite the e-mail of the desk's persons (contacts with a case)
+        stored as ``"Name" <address>``, with stray spaces or capitals, as
+        the bare normalised address, as new persons get it. Fields holding
+        several addresses, or none that Odoo can read, are left as they are.
+        Used once by the upgrade to 19.0.1.1.0; safe to run again.
+
+        :return: the number of contacts changed
+        """
+        persons = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("expat_case_ids", "!=", False), ("email", "!=", False)])
+        )
+        changed = 0
+        for person in persons:
+            __, address = split_address(person.email)
+            if (
+                address
+                and person.email != address
+                and len(email_split(person.email)) == 1
+            ):
+                person.email = address
+                changed += 1
+        return changed
 
     # ------------------------------------------------------------------
     # Possible duplicates and their merge
