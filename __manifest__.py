@@ -37,6 +37,7 @@
         "wizards/base_partner_merge_automatic_wizard_views.xml",
         "views/expat_desk_report_views.xml",
         "wizards/expat_annual_report_wizard_views.xml",
+        "wizards/expat_history_import_views.xml",
         "report/expat_annual_report.xml",
         "report/expat_data_export_templates.xml",
         "views/expat_privacy_views.xml",

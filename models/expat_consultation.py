@@ -4,7 +4,7 @@ from odoo.tools import format_date
 
 from .expat_case import RESIDENCE_STATUSES
 from .expat_dossier_mixin import CHANNELS
-from .expat_groups import ADVISOR_GROUP
+from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
 from .res_partner import COMPANY_SIZES
 
 MAX_DURATION_HOURS = 24.0
@@ -60,6 +60,21 @@ class ExpatConsultation(models.Model):
         string="Advised",
     )
 
+    import_origin = fields.Char(
+        string="Imported from",
+        readonly=True,
+        copy=False,
+        help="The file of the desk's history this consultation was imported "
+        "from (Configuration > Import History).",
+    )
+    import_key = fields.Char(
+        readonly=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Fingerprint of the imported row, so that importing the same "
+        "file again creates nothing new. Cleared by anonymisation.",
+    )
+
     # Dimensions of the desk's figures, kept here so that the report and the
     # KPIs read one table (see docs/performance.md).
     organisation_id = fields.Many2one(
@@ -102,6 +117,11 @@ class ExpatConsultation(models.Model):
         store=True,
         compute_sudo=True,
         groups=ADVISOR_GROUP,
+    )
+
+    _import_key_unique = models.UniqueIndex(
+        "(import_key) WHERE import_key IS NOT NULL",
+        "This row of the desk's history has already been imported.",
     )
 
     @api.depends(
@@ -193,10 +213,19 @@ class ExpatConsultation(models.Model):
     # ------------------------------------------------------------------
 
     def _expat_personal_fields(self):
-        return ["note"]
+        # import_key: a fingerprint of the imported row (name, e-mail, …).
+        return ["note", "import_key"]
 
     def _expat_personal_kept_fields(self):
-        return ["case_id", "date", "duration", "channel", "user_id", "topic_ids"]
+        return [
+            "case_id",
+            "date",
+            "duration",
+            "channel",
+            "user_id",
+            "topic_ids",
+            "import_origin",
+        ]
 
     @api.model
     def _expat_personal_records(self, partners):

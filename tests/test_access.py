@@ -53,6 +53,12 @@ EXPECTED = {
         "advisor": "",
         "manager": "all",
     },
+    "expat.history.import": {
+        "employee": "",
+        "reporting": "",
+        "advisor": "",
+        "manager": "all",
+    },
     "expat.annual.report.wizard": {
         "employee": "",
         "reporting": "all",
