@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form
 from odoo.tools.misc import file_open
 
-from ..wizard.expat_history_import import MAX_ROWS
+from ..wizards.expat_history_import import MAX_ROWS
 from .common import ExpatDeskCase
 
 EN = [
