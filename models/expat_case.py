@@ -427,26 +427,35 @@ class ExpatCase(models.Model):
         if precedence in ("auto_reply", "junk"):
             return f"Precedence: {precedence}"
         sender = email_normalize(message_dict.get("email_from") or "")
-        if sender and sender in self._expat_own_addresses():
+        if sender and self._expat_is_own_address(sender):
             return "sent from one of this database's own addresses"
         return ""
 
     @api.model
-    def _expat_own_addresses(self):
-        """The addresses this database sends from or receives at: its
-        aliases and the catchall, bounce and default sender addresses of its
-        alias domains, normalised."""
+    def _expat_is_own_address(self, address):
+        """Whether this database sends from or receives at ``address``: one
+        of its aliases, or the catchall, bounce or default sender address of
+        one of its alias domains.
+
+        :param address: a normalised e-mail address (``email_normalize``)
+        :return: bool (two small queries: aliases by their full name, alias
+            domains by the address's domain part)
+        """
         env = self.sudo().env
-        domains = env["mail.alias.domain"].search([])
-        addresses = {
-            *env["mail.alias"]
-            .search([("alias_full_name", "!=", False)])
-            .mapped("alias_full_name"),
-            *domains.mapped("catchall_email"),
-            *domains.mapped("bounce_email"),
-            *domains.mapped("default_from_email"),
+        if env["mail.alias"].search_count(
+            [("alias_full_name", "=ilike", address)], limit=1
+        ):
+            return True
+        domain_part = address.rpartition("@")[2]
+        alias_domains = env["mail.alias.domain"].search(
+            [("name", "=ilike", domain_part)]
+        )
+        own = {
+            *alias_domains.mapped("catchall_email"),
+            *alias_domains.mapped("bounce_email"),
+            *alias_domains.mapped("default_from_email"),
         }
-        return {email_normalize(a) for a in addresses if a} - {False}
+        return address in {email_normalize(a) for a in own if a}
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
