@@ -44,7 +44,13 @@
         "views/expat_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "expat_service_desk/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
+        "demo/res_lang_demo.xml",
         "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",

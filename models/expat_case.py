@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import parse_contact_from_email, split_every
+from odoo.tools import format_date, parse_contact_from_email, split_every
 
-from .expat_activity import activities_by_record, place_activity
+from .expat_activity import activities_by_record, place_activity, reader_env
 from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -224,9 +224,11 @@ class ExpatCase(models.Model):
                 continue
             deadline = expiry - timedelta(days=days)
             user = case.user_id or self.env.user
-            summary = self.env._(
+            # In the advisor's language and date format, whoever changed it.
+            env = reader_env(self.env, user)
+            summary = env._(
                 "Residence permit expires on %(date)s",
-                date=expiry.strftime("%d.%m.%Y"),
+                date=format_date(env, expiry),
             )
             place_activity(case, activity, activity_type, deadline, user, summary)
 
