@@ -85,9 +85,7 @@ class ExpatReferral(models.Model):
                         feedback=env._(
                             "Outcome: %(outcome)s",
                             outcome=dict(
-                                referral._fields["outcome"]._description_selection(
-                                    env
-                                )
+                                referral._fields["outcome"]._description_selection(env)
                             )[referral.outcome],
                         )
                     )

@@ -15,3 +15,4 @@ from . import test_privacy
 from . import test_dashboard
 from . import test_intake
 from . import test_tours
+from . import test_language
