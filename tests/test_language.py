@@ -1,6 +1,8 @@
 from datetime import date
 
 from odoo.tests import new_test_user
+from odoo.tools import file_open
+from odoo.tools.translate import code_translations, extract_spreadsheet_terms
 
 from .common import ADVISOR, ExpatDeskCase
 
@@ -90,3 +92,38 @@ class TestReaderLanguage(ExpatDeskCase):
             ),
             bodies,
         )
+
+
+class TestDashboardLanguage(ExpatDeskCase):
+    """The dashboard's source is English; its texts are translated in the
+    web client from the addon's de.po (Odoo's spreadsheet dashboards:
+    ``_t("...")`` cells, link labels, chart titles and filter labels, in the
+    dashboard's translation namespace)."""
+
+    def test_every_dashboard_term_has_a_german_translation(self):
+        dashboard = self.env.ref("expat_service_desk.spreadsheet_dashboard_expat_desk")
+        self.assertEqual(
+            dashboard._get_dashboard_translation_namespace(), "expat_service_desk"
+        )
+        with file_open(
+            "expat_service_desk/data/files/expat_desk_dashboard.json", "rb"
+        ) as file:
+            terms = {
+                term
+                for _l, _f, term, _c in extract_spreadsheet_terms(
+                    file, None, None, None
+                )
+            }
+        self.assertIn("Companies advised", terms)
+        self.assertIn("Top 10 nationalities", terms)
+        german = {
+            message["id"]: message["string"]
+            for message in code_translations.get_web_translations(
+                "expat_service_desk", "de_DE"
+            )["messages"]
+        }
+        self.assertFalse(terms - set(german), "dashboard terms without German")
+        self.assertEqual(german["Companies advised"], "Beratene Unternehmen")
+        self.assertEqual(german["vs. previous period"], "ggü. Vorperiode")
+        # The source itself is English: no German left in the file.
+        self.assertFalse({term for term in terms if term in german.values()})
