@@ -35,6 +35,7 @@
         "views/event_event_views.xml",
         "views/event_registration_views.xml",
         "wizard/expat_event_follow_up_views.xml",
+        "wizard/base_partner_merge_automatic_wizard_views.xml",
         "views/expat_desk_report_views.xml",
         "wizard/expat_annual_report_wizard_views.xml",
         "report/expat_annual_report.xml",

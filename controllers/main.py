@@ -24,6 +24,10 @@ class ExpatDeskRequest(http.Controller):
         auth="public",
         methods=["GET", "POST"],
         sitemap=False,
+        # Checked in _submit: only for logged-in sessions, as Odoo's own
+        # website forms do (an embedded form or blocked cookies lose the
+        # visitor's session, and with it the token).
+        csrf=False,
     )
     def expat_desk_request(self, **post):
         lang = self._language(post.get("lang"))
@@ -55,9 +59,11 @@ class ExpatDeskRequest(http.Controller):
 
     def _submit(self, lang, post):
         env = request.env
-        if not env["expat.intake.attempt"]._register_post(
-            request.httprequest.remote_addr
-        ):
+        token = post.pop("csrf_token", None)
+        exceeded = env["expat.intake.attempt"]._register_post(
+            request.httprequest.remote_addr, post.get("email")
+        )
+        if exceeded:
             return self._render_form(
                 lang,
                 post,
@@ -66,8 +72,27 @@ class ExpatDeskRequest(http.Controller):
                         "Too many requests from your address. "
                         "Please try again in a few minutes."
                     )
+                    if exceeded == "address"
+                    else env._(
+                        "Too many requests with this e-mail address. "
+                        "Please try again in a few minutes."
+                    )
                 ],
                 status=429,
+            )
+        if request.session.uid and not request.validate_csrf(token):
+            # A logged-in session must prove the post comes from our page.
+            # The form comes back with everything typed and a fresh token.
+            return self._render_form(
+                lang,
+                post,
+                [
+                    env._(
+                        "Your session has expired. Please check your entries "
+                        "and send the form again."
+                    )
+                ],
+                status=400,
             )
         if post.get("company_website"):
             # Only robots fill the hidden field: they are thanked, nothing more.
@@ -209,24 +234,11 @@ class ExpatDeskRequest(http.Controller):
 
     def _create_case(self, values):
         env = request.env(su=True)
-        partners = env["res.partner"]
-        person = partners._expat_match_person(
-            email=values["email"], name=values["name"], phone=values["phone"]
+        # Never changes an existing contact: a stranger who knows a client's
+        # name and phone number gets a new person, not the client's file.
+        person = env["res.partner"]._expat_find_or_create_person(
+            values["name"], email=values["email"], phone=values["phone"]
         )
-        if person.email_normalized and person.email_normalized != values["email"]:
-            # Same name and phone but another address: not enough to file the
-            # request under that person (a duplicate to merge, if at all).
-            person = partners
-        elif person and not person.email:
-            person.email = values["email"]
-        if not person:
-            person = partners.create(
-                {
-                    "name": values["name"],
-                    "email": values["email"],
-                    "phone": values["phone"] or False,
-                }
-            )
         # The public user creates the case: do not make it a follower.
         cases = env["expat.case"].with_context(mail_create_nosubscribe=True)
         case = cases.create(

@@ -1,7 +1,8 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import escape_psql
+from odoo.fields import Domain
+from odoo.tools import email_normalize, escape_psql
 
 from .expat_groups import ADVISOR_GROUP
 
@@ -18,6 +19,19 @@ class EventRegistration(models.Model):
         store=True,
         readonly=False,
         help="The company the attendee works for or represents.",
+    )
+    expat_person_id = fields.Many2one(
+        "res.partner",
+        string="Attendee Contact",
+        index="btree_not_null",
+        domain="[('is_company', '=', False)]",
+        compute="_compute_expat_person_id",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The attendee as a contact of the desk. The registration's own "
+        "name and e-mail address decide who attended; the contact who booked "
+        "(Booked by) is the attendee only when they match.",
     )
     expat_wants_advice = fields.Boolean(
         string="Asks for Advice",
@@ -48,6 +62,71 @@ class EventRegistration(models.Model):
                 company if company.is_company else False
             )
 
+    @api.depends("partner_id", "name", "email", "phone", "event_id.is_expat_desk")
+    def _compute_expat_person_id(self):
+        """The attendee of each desk registration, found by the desk's
+        identity rules (one search for the batch); never creates anyone."""
+        desk = self.filtered("is_expat_desk")
+        (self - desk).expat_person_id = False
+        booked_by_attendee = desk.filtered(lambda r: r._expat_booker_is_attendee())
+        for registration in booked_by_attendee:
+            registration.expat_person_id = registration.partner_id
+        others = desk - booked_by_attendee
+        found = self.env["res.partner"]._expat_identify_persons(
+            [(r.name, r.email, r.phone) for r in others]
+        )
+        for registration, person in zip(others, found, strict=True):
+            registration.expat_person_id = person
+
+    def _expat_booker_is_attendee(self):
+        """Whether the contact who booked (``partner_id``) is the attendee:
+        an individual whose e-mail address the registration does not
+        contradict and whose name does not clearly differ from the
+        attendee name. An HR contact booking for colleagues, or a parent
+        for a child, is not the attendee."""
+        self.ensure_one()
+        booker = self.partner_id
+        if not booker or booker.is_company:
+            return False
+        address = email_normalize(self.email or "")
+        if (self.email or "").strip() and address != booker.email_normalized:
+            return False
+        return not booker._expat_names_differ(booker.name, self.name)
+
+    @api.model
+    def _expat_attended_by(self, person):
+        """The registrations (of any event, archived ones too) whose
+        attendee is ``person``: linked as attendee, booked by them for
+        themselves, or typed in with their address and a name that does not
+        clearly differ. Registrations they booked for someone else, or that
+        someone sharing their mailbox attended, are not theirs.
+
+        :param person: ``res.partner`` record (an individual)
+        :return: ``event.registration`` recordset
+        """
+        person.ensure_one()
+        registrations = self.with_context(active_test=False)
+        criteria = [
+            [("expat_person_id", "=", person.id)],
+            [("partner_id", "=", person.id)],
+        ]
+        if person.email_normalized:
+            criteria.append([("email", "=ilike", escape_psql(person.email_normalized))])
+        found = registrations.search(Domain.OR(criteria))
+
+        def attended_by_person(registration):
+            if registration.expat_person_id:
+                return registration.expat_person_id == person
+            if registration.partner_id == person:
+                return registration._expat_booker_is_attendee()
+            return (
+                not registration.partner_id
+                and email_normalize(registration.email or "") == person.email_normalized
+                and not person._expat_names_differ(person.name, registration.name)
+            )
+
+        return found.filtered(attended_by_person)
+
     @api.model_create_multi
     def create(self, vals_list):
         registrations = super().create(vals_list)
@@ -56,21 +135,18 @@ class EventRegistration(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if "email" in vals or "partner_id" in vals:
+        if {"email", "name", "phone", "partner_id"} & set(vals):
             self._expat_link_partner()
         return res
 
     def _expat_link_partner(self):
-        """Link registrations of desk events to the existing contact their
-        e-mail address belongs to, so that nobody is entered twice."""
-        partners = self.env["res.partner"]
+        """Registrations of desk events nobody is recorded as having booked
+        get the attendee's existing contact as "Booked by", so that nobody
+        is entered twice. A registration booked by someone else keeps its
+        booker; its attendee is ``expat_person_id``."""
         for registration in self:
-            if (
-                registration.is_expat_desk
-                and registration.email
-                and not registration.partner_id
-            ):
-                person = partners._expat_match_person(email=registration.email)
+            if registration.is_expat_desk and not registration.partner_id:
+                person = registration.expat_person_id
                 if person:
                     registration.partner_id = person
 
@@ -142,26 +218,23 @@ class EventRegistration(models.Model):
         return employer
 
     def _expat_person(self, employer):
-        """The attendee as an individual contact: the linked one, else the
-        one matched by e-mail or name and phone, else a new one."""
+        """The attendee as an individual contact: the registration's own
+        name, e-mail address and phone decide (not who booked it), through
+        ``res.partner._expat_find_or_create_person``; a new person joins
+        ``employer``. Existing contacts are not changed."""
         self.ensure_one()
-        partners = self.env["res.partner"]
-        if self.partner_id and not self.partner_id.is_company:
-            return self.partner_id
-        person = partners._expat_match_person(
-            email=self.email, name=self.name, phone=self.phone
-        )
+        person = self.expat_person_id
         if not person and (self.name or self.email):
-            person = partners.create(
-                {
-                    "name": self.name or self.email,
-                    "email": self.email,
-                    "phone": self.phone,
-                    "parent_id": employer.id,
-                }
+            person = self.env["res.partner"]._expat_find_or_create_person(
+                self.name,
+                email=self.email,
+                phone=self.phone,
+                values={"parent_id": employer.id} if employer else None,
             )
-        if person and not self.partner_id:
-            self.partner_id = person
+        if person:
+            self.expat_person_id = person
+            if not self.partner_id:
+                self.partner_id = person
         return person
 
     def _expat_start_date(self):

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date, parse_contact_from_email, split_every
+from odoo.tools import email_normalize, format_date, split_every
 
 from .expat_activity import activities_by_record, place_activity, reader_env
 from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
@@ -35,6 +35,9 @@ class ExpatCase(models.Model):
     _expat_sequence_code = "expat.case"
     _expat_party_field = "person_id"
     _rec_names_search = ["name", "person_id"]
+    # The person's address: the mail gateway's loop protection counts the
+    # cases opened per sender with it (mail.gateway.loop.threshold).
+    _primary_email = "email"
 
     person_id = fields.Many2one(
         "res.partner",
@@ -351,16 +354,82 @@ class ExpatCase(models.Model):
             )
 
     @api.model
+    def _routing_check_route(self, message, message_dict, route, raise_exception=True):
+        """Mail that must not open a case through the alias: automatic
+        replies (``Auto-Submitted`` other than ``no``, RFC 3834 section 5,
+        and the older ``X-Autoreply``/``X-Autorespond`` and ``Precedence:
+        auto_reply``/``junk`` headers), and mail sent from one of this
+        database's own addresses (an alias, or the catchall, bounce and
+        default sender addresses of the alias domains), which would
+        otherwise loop. Such mail is dropped with a log line, without a
+        bounce (answering an automatic reply starts the loop again).
+        Replies to an existing case are not concerned."""
+        if route and route[0] == self._name and not route[1]:
+            reason = self._expat_intake_refusal(message, message_dict)
+            if reason:
+                _logger.info(
+                    "Expat desk: no case for mail from %s with Message-Id %s: %s",
+                    message_dict.get("email_from"),
+                    message_dict.get("message_id"),
+                    reason,
+                )
+                return ()
+        return super()._routing_check_route(
+            message, message_dict, route, raise_exception=raise_exception
+        )
+
+    @api.model
+    def _expat_intake_refusal(self, message, message_dict):
+        """Why an incoming mail must not open a case, or ``""``."""
+        auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
+        if auto_submitted and not auto_submitted.startswith("no"):
+            return f"Auto-Submitted: {auto_submitted}"
+        if message.get("X-Autoreply") or message.get("X-Autorespond"):
+            return "automatic reply (X-Autoreply)"
+        precedence = (message.get("Precedence") or "").strip().lower()
+        if precedence in ("auto_reply", "junk"):
+            return f"Precedence: {precedence}"
+        sender = email_normalize(message_dict.get("email_from") or "")
+        if sender and sender in self._expat_own_addresses():
+            return "sent from one of this database's own addresses"
+        return ""
+
+    @api.model
+    def _expat_own_addresses(self):
+        """The addresses this database sends from or receives at: its
+        aliases and the catchall, bounce and default sender addresses of its
+        alias domains, normalised."""
+        env = self.sudo().env
+        domains = env["mail.alias.domain"].search([])
+        addresses = {
+            *env["mail.alias"]
+            .search([("alias_full_name", "!=", False)])
+            .mapped("alias_full_name"),
+            *domains.mapped("catchall_email"),
+            *domains.mapped("bounce_email"),
+            *domains.mapped("default_from_email"),
+        }
+        return {email_normalize(a) for a in addresses if a} - {False}
+
+    @api.model
     def message_new(self, msg_dict, custom_values=None):
         """An e-mail to the desk's alias: a new case in stage New for the
-        sender, matched to an existing person by e-mail address first."""
-        name, email = parse_contact_from_email(msg_dict.get("email_from") or "")
-        partners = self.env["res.partner"].sudo()
-        person = partners._expat_match_person(email=email)
-        if not person:
-            person = partners.create(
-                {"name": name or email or self.env._("Unknown sender"), "email": email}
-            )
+        sender, identified by ``res.partner._expat_find_or_create_person``
+        from the display name and the address of ``From`` (a new person
+        gets the bare address). The sender's contact is never changed."""
+        email_from = (msg_dict.get("email_from") or "").strip()
+        if "@" in email_from:
+            name = ""  # the display name of the address, else the address
+        else:
+            name, email_from = email_from or self.env._("Unknown sender"), ""
+        person = (
+            self.env["res.partner"]
+            .sudo()
+            ._expat_find_or_create_person(name, email=email_from)
+        )
+        # The mail's author is the person, not whichever contact Odoo's
+        # gateway found first for the address (a shared mailbox).
+        msg_dict["author_id"] = person.id
         values = {
             "person_id": person.id,
             "channel": "email",
@@ -368,7 +437,10 @@ class ExpatCase(models.Model):
             "user_id": False,
             **(custom_values or {}),
         }
-        case = super().message_new(msg_dict, custom_values=values)
+        # mail.thread.message_new copies ``email_from`` into the primary
+        # e-mail field, here the person's own address: leave it out.
+        msg_values = dict(msg_dict, email_from=False)
+        case = super().message_new(msg_values, custom_values=values)
         case._expat_schedule_intake_activity(
             self.env._(
                 "New request by e-mail: %(subject)s",

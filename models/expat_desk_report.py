@@ -49,6 +49,9 @@ class ExpatDeskReport(models.Model):
             "state",
             "event_id",
             "partner_id",
+            "expat_person_id",
+            "name",
+            "email",
             "employer_id",
         ],
         "event.event": [
@@ -136,8 +139,7 @@ class ExpatDeskReport(models.Model):
                    'event',
                    e.company_id,
                    r.employer_id,
-                   CASE WHEN NOT COALESCE(p.is_company, FALSE)
-                        THEN %(person_key_r)s END,
+                   %(person_key_r)s,
                    COALESCE(p.municipality_id, emp.municipality_id),
                    emp.company_size,
                    NULL::integer,
@@ -157,7 +159,7 @@ class ExpatDeskReport(models.Model):
             attended=self._attended_registration_condition(),
             event_date=self._event_date_sql(),
             person_key_c=self._person_key_sql(SQL.identifier("c", "person_id")),
-            person_key_r=self._person_key_sql(SQL.identifier("r", "partner_id")),
+            person_key_r=self._attendee_key_sql(),
         )
 
     @api.model
@@ -170,6 +172,29 @@ class ExpatDeskReport(models.Model):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         seed = int(hashlib.sha256((secret or "").encode()).hexdigest()[:15], 16)
         return SQL("(hashtextextended(%s::text, %s) & 4503599627370495)", column, seed)
+
+    @api.model
+    def _attendee_key_sql(self):
+        """The ``person_key`` of a registration (aliases ``r``, and ``p``
+        for the contact who booked): the attendee, not who booked. The
+        attendee's contact when known (the same key as on their cases),
+        else the registration's own e-mail address and name; none for a
+        registration that only names the company that booked it."""
+        attendee = SQL(
+            "'attendee:' || lower(btrim(COALESCE(r.email, ''))) || '|'"
+            " || lower(regexp_replace(btrim(COALESCE(r.name, '')), '\\s+', ' ', 'g'))"
+        )
+        return SQL(
+            """CASE WHEN r.expat_person_id IS NOT NULL THEN %(contact)s
+                    WHEN COALESCE(p.is_company, FALSE)
+                         AND COALESCE(r.name, '') IN ('', p.name) THEN NULL
+                    WHEN COALESCE(r.email, '') = '' AND COALESCE(r.name, '') = ''
+                         THEN %(registration)s
+                    ELSE %(attendee)s END""",
+            contact=self._person_key_sql(SQL.identifier("r", "expat_person_id")),
+            registration=self._person_key_sql(SQL("'registration:' || r.id")),
+            attendee=self._person_key_sql(attendee),
+        )
 
     @api.model
     def _desk_event_condition(self):

@@ -1,6 +1,4 @@
 from odoo import Command, api, fields, models
-from odoo.fields import Domain
-from odoo.tools import email_normalize, escape_psql
 
 from .expat_groups import ADVISOR_GROUP
 
@@ -41,11 +39,6 @@ class ResPartner(models.Model):
         groups=ADVISOR_GROUP,
     )
     expat_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
-    expat_duplicate_count = fields.Integer(
-        compute="_compute_expat_duplicate_count",
-        string="Possible Duplicates",
-        groups=ADVISOR_GROUP,
-    )
 
     @api.model
     def default_get(self, fields):
@@ -109,88 +102,3 @@ class ResPartner(models.Model):
             [("partner_id", "=", self.id)],
             {"default_partner_id": self.id},
         )
-
-    # ------------------------------------------------------------------
-    # Matching persons (event registrations, intake)
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _expat_person_criteria(self, email_normalized, name, phone_sanitized):
-        """The ways two individuals are taken to be the same person, most
-        reliable first: the normalised e-mail address, then name and phone
-        number together. Shared by the matching of registrations, e-mails
-        and web requests and by the duplicate finder."""
-        criteria = []
-        if email_normalized:
-            criteria.append([("email_normalized", "=", email_normalized)])
-        name = " ".join((name or "").split())
-        if name and phone_sanitized:
-            criteria.append(
-                [
-                    ("name", "=ilike", escape_psql(name)),
-                    ("phone_sanitized", "=", phone_sanitized),
-                ]
-            )
-        return criteria
-
-    @api.model
-    def _expat_match_person(self, email=None, name=None, phone=None):
-        """Return the existing individual these details belong to, or an
-        empty recordset: by e-mail address first (trimmed, case-insensitive,
-        as Odoo normalises it), then by name and phone number together.
-        Companies are never matched, nor archived contacts; of several
-        candidates the oldest wins, so repeated calls give the same answer."""
-        partners = self.env["res.partner"]
-        phone = (phone or "").strip()
-        sanitized = phone and (
-            self._phone_format(number=phone, country=self.env.company.country_id)
-            or phone
-        )
-        for criterion in self._expat_person_criteria(
-            email_normalize(email or ""), name, sanitized
-        ):
-            found = partners.search(
-                [("is_company", "=", False), *criterion], order="id", limit=1
-            )
-            if found:
-                return found
-        return partners
-
-    def _expat_duplicates(self):
-        """Other individuals who look like this one, by the same criteria
-        as the matching of requests and registrations."""
-        self.ensure_one()
-        partners = self.env["res.partner"]
-        if self.is_company or not self.id:
-            return partners
-        criteria = self._expat_person_criteria(
-            self.email_normalized, self.name, self.phone_sanitized
-        )
-        if not criteria:
-            return partners
-        return partners.search(
-            Domain.AND(
-                [
-                    [("id", "!=", self.id), ("is_company", "=", False)],
-                    Domain.OR(criteria),
-                ]
-            )
-        )
-
-    def _compute_expat_duplicate_count(self):
-        # Shown on the form of one contact: one search for it.
-        for partner in self:
-            partner.expat_duplicate_count = len(partner._expat_duplicates())
-
-    def action_expat_merge_duplicates(self):
-        """Open Odoo's own merge wizard on this person and their look-alikes."""
-        self.ensure_one()
-        partners = self | self._expat_duplicates()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Merge Contacts"),
-            "res_model": "base.partner.merge.automatic.wizard",
-            "views": [[False, "form"]],
-            "target": "new",
-            "context": {"active_model": "res.partner", "active_ids": partners.ids},
-        }

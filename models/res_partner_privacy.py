@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, escape_psql, html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from .expat_groups import MANAGER_GROUP
 
@@ -75,14 +75,11 @@ class ResPartner(models.Model):
         self.ensure_one()
         env = self.sudo().with_context(active_test=False).env
         cases = env["expat.case"].search([("person_id", "=", self.id)])
-        mine = [
-            [("partner_id", "=", self.id)],
-            [("expat_case_id", "in", cases.ids)],
-        ]
-        if self.email_normalized:
-            # Registrations typed in with the person's address, not linked.
-            mine.append([("email", "=ilike", escape_psql(self.email_normalized))])
-        registrations = env["event.registration"].search(Domain.OR(mine))
+        # The registrations this person attended (not those they booked for
+        # someone else, nor those of someone sharing their mailbox).
+        registrations = env["event.registration"].search(
+            [("expat_case_id", "in", cases.ids)]
+        ) | env["event.registration"]._expat_attended_by(self)
         return {
             "cases": cases,
             "consultations": cases.consultation_ids,

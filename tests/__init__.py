@@ -14,5 +14,6 @@ from . import test_report
 from . import test_privacy
 from . import test_dashboard
 from . import test_intake
+from . import test_identity
 from . import test_tours
 from . import test_language

@@ -136,33 +136,6 @@ class TestRegistrationMatching(ExpatEventCase):
         )
         self.assertFalse(registration.partner_id)
 
-    def test_match_person_helper(self):
-        Partner = self.env["res.partner"]
-        twin = Partner.create({"name": "Priya Raman", "phone": "+49 211 555 0101"})
-        self.assertEqual(
-            Partner._expat_match_person(email=" PRIYA.raman@EXAMPLE.com"), self.person
-        )
-        # E-mail first: a different e-mail does not match by name alone.
-        self.assertFalse(
-            Partner._expat_match_person(email="x@example.com", name="Priya Raman")
-        )
-        self.assertEqual(
-            Partner._expat_match_person(
-                name=" priya  raman ", phone="+49 211 555 0101"
-            ),
-            twin,
-        )
-        self.assertFalse(
-            Partner._expat_match_person(name="Priya Raman", phone="+49 211 555 0199")
-        )
-        # Wildcards in a name are taken literally.
-        self.assertFalse(
-            Partner._expat_match_person(name="Priya%", phone="+49 211 555 0101")
-        )
-        # Companies are never matched as persons.
-        self.employer.email = "hr@rheinblick.example"
-        self.assertFalse(Partner._expat_match_person(email="hr@rheinblick.example"))
-
 
 class TestFollowUpWizard(ExpatEventCase):
     def _run_wizard(self, user=None, event=None, **vals):
