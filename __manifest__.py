@@ -25,6 +25,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_alias_data.xml",
+        "data/mail_template_data.xml",
         "views/expat_topic_views.xml",
         "views/expat_config_views.xml",
         "views/expat_case_views.xml",

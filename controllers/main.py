@@ -102,6 +102,8 @@ class ExpatDeskRequest(http.Controller):
         errors, values = self._validate(post)
         if errors:
             return self._render_form(lang, post, errors, status=400)
+        installed = dict(env["res.lang"].get_installed())
+        values["lang"] = LANGUAGES[lang] if LANGUAGES[lang] in installed else False
         try:
             with env.cr.savepoint():
                 self._create_case(values)
@@ -252,6 +254,7 @@ class ExpatDeskRequest(http.Controller):
                 "topic_ids": values["topic"].ids,
                 "nationality_id": values["country"].id,
                 "description": plaintext2html(values["message"]),
+                "request_lang": values.get("lang") or False,
             }
         )
         if values["attachment"]:
@@ -264,9 +267,12 @@ class ExpatDeskRequest(http.Controller):
                     "res_id": case.id,
                 }
             )
+        topic = values["topic"]
         case._expat_schedule_intake_activity(
-            env._(
-                "New request from the web form: %(topic)s", topic=values["topic"].name
+            lambda env: env._(
+                "New request from the web form: %(topic)s",
+                topic=topic.with_env(env).name,
             )
         )
+        case._expat_send_acknowledgement("auto-generated")
         return case

@@ -16,3 +16,4 @@ from . import expat_privacy_log
 from . import res_partner_privacy
 from . import expat_intake_attempt
 from . import res_company
+from . import expat_case_acknowledgement

@@ -345,12 +345,21 @@ class ExpatCase(models.Model):
         ) or self.env.ref("base.user_admin")
 
     def _expat_schedule_intake_activity(self, summary):
-        user = self._expat_intake_user()
+        """A to-do for whoever handles new requests (the case's advisor,
+        else :meth:`_expat_intake_user`).
+
+        :param summary: the to-do's summary, or a function of an
+            environment returning it: called in the language of the user who
+            gets the to-do, so that they read it in their own language
+        """
+        intake_user = self._expat_intake_user()
         for case in self:
+            user = case.user_id or intake_user
+            text = summary(reader_env(self.env, user)) if callable(summary) else summary
             case.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=summary,
-                user_id=(case.user_id or user).id,
+                summary=text,
+                user_id=user.id,
             )
 
     @api.model
@@ -435,18 +444,20 @@ class ExpatCase(models.Model):
             "channel": "email",
             "company_id": self._expat_intake_company().id,
             "user_id": False,
+            "request_lang": self._expat_guess_lang(
+                f"{msg_dict.get('subject') or ''}\n{msg_dict.get('body') or ''}"
+            ),
             **(custom_values or {}),
         }
         # mail.thread.message_new copies ``email_from`` into the primary
         # e-mail field, here the person's own address: leave it out.
         msg_values = dict(msg_dict, email_from=False)
         case = super().message_new(msg_values, custom_values=values)
+        subject = msg_dict.get("subject") or ""
         case._expat_schedule_intake_activity(
-            self.env._(
-                "New request by e-mail: %(subject)s",
-                subject=msg_dict.get("subject") or "",
-            )
+            lambda env: env._("New request by e-mail: %(subject)s", subject=subject)
         )
+        case._expat_send_acknowledgement("auto-replied")
         return case
 
     @api.model

@@ -17,3 +17,4 @@ from . import test_intake
 from . import test_identity
 from . import test_tours
 from . import test_language
+from . import test_acknowledgement
