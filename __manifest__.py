@@ -54,6 +54,7 @@
     "demo": [
         "demo/res_lang_demo.xml",
         "demo/res_company_demo.xml",
+        "demo/ir_config_parameter_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/expat_company_contact_demo.xml",

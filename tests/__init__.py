@@ -18,3 +18,4 @@ from . import test_identity
 from . import test_tours
 from . import test_language
 from . import test_acknowledgement
+from . import test_public_pages
