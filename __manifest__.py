@@ -3,7 +3,7 @@
     "name": "Expat Service Desk",
     "summary": "Advise companies employing international staff and the expats "
     "themselves: cases, company contacts, consultations, events, KPIs",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services/Expat Service Desk",
     "website": "https://github.com/expat-service-desk/expat_service_desk",
     "author": "Expat Service Desk Düsseldorf / Kreis Mettmann",

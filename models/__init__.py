@@ -7,7 +7,6 @@ from . import expat_case
 from . import expat_consultation
 from . import expat_referral
 from . import res_partner
-from . import res_partner_identity
 from . import res_config_settings
 from . import event_event
 from . import event_registration

@@ -185,6 +185,32 @@ class TestIdentityRules(ExpatDeskCase):
             Partner._expat_find_or_create_person("  ", email="")
 
 
+class TestCleanStoredEmails(ExpatDeskCase):
+    def test_upgrade_stores_bare_addresses_of_persons(self):
+        """Persons stored by earlier versions with the whole From header."""
+        Partner = self.env["res.partner"]
+        chen = Partner.create(
+            {"name": "Chen Wei", "email": '"Chen Wei" <Chen.Wei@example.org>'}
+        )
+        comma = Partner.create(
+            {"name": "Wei Chen", "email": '"Wei, Chen" <wei.chen@example.org>'}
+        )
+        several = Partner.create(
+            {"name": "Two", "email": "one@example.org, two@example.org"}
+        )
+        outsider = Partner.create(
+            {"name": "No Case", "email": '"No Case" <no.case@example.org>'}
+        )
+        for person in chen | comma | several:
+            self._create_case(person_id=person.id)
+        self.assertEqual(Partner._expat_clean_person_emails(), 2)
+        self.assertEqual(chen.email, "chen.wei@example.org")
+        self.assertEqual(comma.email, "wei.chen@example.org")
+        self.assertEqual(several.email, "one@example.org, two@example.org")
+        self.assertEqual(outsider.email, '"No Case" <no.case@example.org>')
+        self.assertEqual(Partner._expat_clean_person_emails(), 0)
+
+
 class TestAliasIdentity(ExpatDeskCase):
     """Raw RFC 5322 messages through the desk's alias."""
 
@@ -694,3 +720,22 @@ class TestRequestFormIdentity(HttpCase):
         self.assertEqual(
             client.with_user(self.env.ref("base.user_admin")).expat_duplicate_count, 1
         )
+
+    def test_family_mailbox_through_the_form(self):
+        # Failing input 3, through the request form.
+        arjun = self.env["res.partner"].create(
+            {"name": "Arjun Mehta", "email": "mehta.family@example.com"}
+        )
+        for name in ("Kavya Mehta", "Arjun  MEHTA"):
+            response = self.url_open(
+                self.URL, data=self._form(name=name, email="Mehta.Family@example.com")
+            )
+            self.assertEqual(response.status_code, 200)
+        cases = self.env["expat.case"].search([], order="id desc", limit=2)
+        self.assertEqual(cases[0].person_id, arjun)
+        kavya = cases[1].person_id
+        self.assertNotEqual(kavya, arjun)
+        self.assertEqual(
+            (kavya.name, kavya.email), ("Kavya Mehta", "mehta.family@example.com")
+        )
+        self.assertEqual(arjun.name, "Arjun Mehta")
