@@ -24,6 +24,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_alias_data.xml",
+        "data/mail_template_data.xml",
         "views/expat_topic_views.xml",
         "views/expat_config_views.xml",
         "views/expat_case_views.xml",
@@ -45,8 +46,15 @@
         "views/expat_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "expat_service_desk/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
+        "demo/res_lang_demo.xml",
         "demo/res_company_demo.xml",
+        "demo/ir_config_parameter_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/expat_company_contact_demo.xml",

@@ -13,6 +13,9 @@ MAX_MESSAGE = 10_000  # characters
 MAX_ATTACHMENT = 10 * 1024 * 1024  # bytes
 MAX_FIELD = 200  # characters of name, e-mail and phone
 LANGUAGES = {"de": "de_DE", "en": "en_US"}
+DESK_NAME_PARAM = "expat_service_desk.desk_name"
+DESK_NAME_DEFAULT = "Expat Service Desk"
+LEGAL_NOTICE_PARAM = "expat_service_desk.legal_notice_url"
 
 
 class ExpatDeskRequest(http.Controller):
@@ -96,12 +99,12 @@ class ExpatDeskRequest(http.Controller):
             )
         if post.get("company_website"):
             # Only robots fill the hidden field: they are thanked, nothing more.
-            return request.render(
-                "expat_service_desk.request_thanks_page", {"form_lang": lang}
-            )
+            return self._render_page("expat_service_desk.request_thanks_page", lang)
         errors, values = self._validate(post)
         if errors:
             return self._render_form(lang, post, errors, status=400)
+        installed = dict(env["res.lang"].get_installed())
+        values["lang"] = LANGUAGES[lang] if LANGUAGES[lang] in installed else False
         try:
             with env.cr.savepoint():
                 self._create_case(values)
@@ -118,11 +121,63 @@ class ExpatDeskRequest(http.Controller):
                 ],
                 status=400,
             )
-        return request.render(
-            "expat_service_desk.request_thanks_page", {"form_lang": lang}
+        return self._render_page("expat_service_desk.request_thanks_page", lang)
+
+    @http.route(
+        "/expat-desk/privacy",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def expat_desk_privacy(self, **kwargs):
+        """The privacy notice of the desk (Art. 13 GDPR), in German or
+        English, linked from the request form."""
+        lang = self._language(kwargs.get("lang"))
+        installed = dict(request.env["res.lang"].get_installed())
+        if LANGUAGES[lang] in installed:
+            request.update_context(lang=LANGUAGES[lang])
+        env = request.env
+        return self._render_page(
+            "expat_service_desk.privacy_notice_page",
+            lang,
+            {
+                "companies": env["res.company"]._expat_joint_controllers(),
+                "retention_months": env["res.partner"].sudo()._expat_retention_months(),
+            },
+            path="/expat-desk/privacy",
         )
 
     # ------------------------------------------------------------------
+
+    def _render_page(self, template, lang, values=None, path="/expat-desk/request"):
+        """Render a public page of the desk with what every page shows: the
+        desk's name and logo, the language switch and the links to the
+        privacy notice and the legal notice (Settings)."""
+        return request.render(
+            template,
+            {
+                **self._page_values(lang, path),
+                **(values or {}),
+            },
+        )
+
+    def _page_values(self, lang, path):
+        env = request.env
+        params = env["ir.config_parameter"].sudo()
+        organisation = env["expat.case"]._expat_intake_company()
+        if organisation.uses_default_logo:
+            logo = "/expat_service_desk/static/description/icon.png"
+        else:
+            logo = f"/web/binary/company_logo?company={organisation.id}"
+        return {
+            "form_lang": lang,
+            "page_path": path,
+            "desk_name": params.get_param(DESK_NAME_PARAM) or DESK_NAME_DEFAULT,
+            "desk_logo": logo,
+            "legal_notice_url": params.get_param(LEGAL_NOTICE_PARAM) or "",
+            "privacy_url": f"/expat-desk/privacy?lang={lang}",
+        }
 
     def _language(self, asked):
         if asked in LANGUAGES:
@@ -141,10 +196,10 @@ class ExpatDeskRequest(http.Controller):
         topics, countries = self._choices()
         companies = env["res.company"]._expat_joint_controllers()
         retention = env["res.partner"].sudo()._expat_retention_months()
-        response = request.render(
+        response = self._render_page(
             "expat_service_desk.request_form_page",
+            lang,
             {
-                "form_lang": lang,
                 "values": values or {},
                 "errors": errors or [],
                 "topics": topics,
@@ -252,6 +307,7 @@ class ExpatDeskRequest(http.Controller):
                 "topic_ids": values["topic"].ids,
                 "nationality_id": values["country"].id,
                 "description": plaintext2html(values["message"]),
+                "request_lang": values.get("lang") or False,
             }
         )
         if values["attachment"]:
@@ -264,9 +320,12 @@ class ExpatDeskRequest(http.Controller):
                     "res_id": case.id,
                 }
             )
+        topic = values["topic"]
         case._expat_schedule_intake_activity(
-            env._(
-                "New request from the web form: %(topic)s", topic=values["topic"].name
+            lambda env: env._(
+                "New request from the web form: %(topic)s",
+                topic=topic.with_env(env).name,
             )
         )
+        case._expat_send_acknowledgement("auto-generated")
         return case

@@ -20,3 +20,4 @@ from . import expat_data_export
 from . import res_partner_privacy
 from . import expat_intake_attempt
 from . import res_company
+from . import expat_case_acknowledgement

@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, format_date
 
-from .expat_activity import activities_by_record, place_activity
+from .expat_activity import activities_by_record, place_activity, reader_env
 from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -306,9 +306,11 @@ class ExpatCase(models.Model):
                 continue
             deadline = expiry - timedelta(days=days)
             user = case.user_id or self.env.user
-            summary = self.env._(
+            # In the advisor's language and date format, whoever changed it.
+            env = reader_env(self.env, user)
+            summary = env._(
                 "Residence permit expires on %(date)s",
-                date=expiry.strftime("%d.%m.%Y"),
+                date=format_date(env, expiry),
             )
             place_activity(case, activity, activity_type, deadline, user, summary)
 
@@ -382,12 +384,21 @@ class ExpatCase(models.Model):
         ) or self.env.ref("base.user_admin")
 
     def _expat_schedule_intake_activity(self, summary):
-        user = self._expat_intake_user()
+        """A to-do for whoever handles new requests (the case's advisor,
+        else :meth:`_expat_intake_user`).
+
+        :param summary: the to-do's summary, or a function of an
+            environment returning it: called in the language of the user who
+            gets the to-do, so that they read it in their own language
+        """
+        intake_user = self._expat_intake_user()
         for case in self:
+            user = case.user_id or intake_user
+            text = summary(reader_env(self.env, user)) if callable(summary) else summary
             case.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=summary,
-                user_id=(case.user_id or user).id,
+                summary=text,
+                user_id=user.id,
             )
 
     @api.model
@@ -481,18 +492,20 @@ class ExpatCase(models.Model):
             "channel": "email",
             "company_id": self._expat_intake_company().id,
             "user_id": False,
+            "request_lang": self._expat_guess_lang(
+                f"{msg_dict.get('subject') or ''}\n{msg_dict.get('body') or ''}"
+            ),
             **(custom_values or {}),
         }
         # mail.thread.message_new copies ``email_from`` into the primary
         # e-mail field, here the person's own address: leave it out.
         msg_values = dict(msg_dict, email_from=False)
         case = super().message_new(msg_values, custom_values=values)
+        subject = msg_dict.get("subject") or ""
         case._expat_schedule_intake_activity(
-            self.env._(
-                "New request by e-mail: %(subject)s",
-                subject=msg_dict.get("subject") or "",
-            )
+            lambda env: env._("New request by e-mail: %(subject)s", subject=subject)
         )
+        case._expat_send_acknowledgement("auto-replied")
         return case
 
     @api.model

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .expat_activity import activities_by_record, place_activity
+from .expat_activity import activities_by_record, place_activity, reader_env
 
 REFERRAL_AGENCY_CATEGORY = "expat_service_desk.res_partner_category_referral_agency"
 
@@ -93,13 +93,12 @@ class ExpatReferral(models.Model):
             activity = existing_by_referral.get(referral.id)
             if referral.outcome != "pending":
                 if activity:
+                    env = reader_env(self.env, activity.user_id)
                     activity.action_feedback(
-                        feedback=self.env._(
+                        feedback=env._(
                             "Outcome: %(outcome)s",
                             outcome=dict(
-                                referral._fields["outcome"]._description_selection(
-                                    self.env
-                                )
+                                referral._fields["outcome"]._description_selection(env)
                             )[referral.outcome],
                         )
                     )
@@ -109,7 +108,7 @@ class ExpatReferral(models.Model):
                     activity.unlink()
                 continue
             user = referral.case_id.user_id or self.env.user
-            summary = self.env._(
+            summary = reader_env(self.env, user)._(
                 "Follow up referral to %(agency)s",
                 agency=referral.agency_id.name or "",
             )

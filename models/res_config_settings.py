@@ -40,6 +40,19 @@ class ResConfigSettings(models.TransientModel):
         domain="[('share', '=', False)]",
         help="Gets a to-do for every request that arrives by e-mail or web form.",
     )
+    expat_desk_name = fields.Char(
+        string="Desk Name on Public Pages",
+        config_parameter="expat_service_desk.desk_name",
+        default="Expat Service Desk",
+        help="Shown with the receiving organisation's logo on the request form "
+        "and the privacy notice.",
+    )
+    expat_legal_notice_url = fields.Char(
+        string="Legal Notice (Impressum) URL",
+        config_parameter="expat_service_desk.legal_notice_url",
+        help="Linked from the request form and the privacy notice (§ 5 DDG "
+        "requires a legal notice on every public page).",
+    )
     expat_alias_name = fields.Char(
         string="Desk E-mail Alias",
         help="E-mails to this address (at the alias domain) open cases.",

@@ -19,3 +19,7 @@ from . import test_identity
 from . import test_erasure
 from . import test_assignment
 from . import test_performance
+from . import test_tours
+from . import test_language
+from . import test_acknowledgement
+from . import test_public_pages

@@ -626,6 +626,7 @@ class TestRequestFormIdentity(HttpCase):
             "message": "Advice on the Blue Card, please.",
             "consent": "on",
             "company_website": "",
+            "lang": "en",  # the form's hidden field (German is active in the demo)
         }
         data.update(overrides)
         return {key: value for key, value in data.items() if value is not None}

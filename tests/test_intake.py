@@ -156,6 +156,7 @@ class TestRequestForm(HttpCase):
             "<script>alert(1)</script>",
             "consent": "on",
             "company_website": "",
+            "lang": "en",  # the form's hidden field (German is active in the demo)
         }
         data.update(overrides)
         data = {key: value for key, value in data.items() if value is not None}

@@ -14,7 +14,7 @@ class TestPermitActivity(ExpatDeskCase):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.date_deadline, date(2027, 4, 1))  # 90 days before
         self.assertEqual(activity.user_id, self.advisor_a)
-        self.assertIn("30.06.2027", activity.summary)
+        self.assertIn("06/30/2027", activity.summary)  # the advisor reads en_US
         # Changing the date moves the same activity.
         case.permit_expiry_date = date(2027, 9, 30)
         moved = self._activities(case, PERMIT)

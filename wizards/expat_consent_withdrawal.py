@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.expat_activity import reader_env
+
 
 class ExpatConsentWithdrawal(models.TransientModel):
     _name = "expat.consent.withdrawal"
@@ -38,10 +40,12 @@ class ExpatConsentWithdrawal(models.TransientModel):
         if self.date > fields.Date.context_today(self):
             raise UserError(self.env._("A withdrawal cannot be dated in the future."))
         case.consent_withdrawn_date = self.date
+        # Read by the case's advisor: in their language and date format.
+        env = reader_env(self.env, case.user_id)
         case.message_post(
-            body=self.env._(
+            body=env._(
                 "The person withdrew their consent on %(date)s.",
-                date=format_date(self.env, self.date),
+                date=format_date(env, self.date),
             ),
             subtype_xmlid="mail.mt_note",
         )
