@@ -215,54 +215,53 @@ class ExpatDeskRequest(http.Controller):
     def _validate(self, post):
         """The request's values, or the errors to show (translated)."""
         env = request.env
-        _ = env._
         errors = []
         name = " ".join((post.get("name") or "").split())
         email = (post.get("email") or "").strip()
         phone = (post.get("phone") or "").strip()
         message = (post.get("message") or "").strip()
         if not name:
-            errors.append(_("Please enter your name."))
+            errors.append(env._("Please enter your name."))
         if len(name) > MAX_FIELD or len(email) > MAX_FIELD or len(phone) > MAX_FIELD:
             errors.append(
-                _(
+                env._(
                     "Name, e-mail and phone may have %(max)s characters each.",
                     max=MAX_FIELD,
                 )
             )
         normalized = email_normalize(email)
         if not normalized or "," in email or ";" in email:
-            errors.append(_("Please enter a valid e-mail address."))
+            errors.append(env._("Please enter a valid e-mail address."))
         if not message:
-            errors.append(_("Please describe your request."))
+            errors.append(env._("Please describe your request."))
         elif len(message) > MAX_MESSAGE:
             errors.append(
-                _(
+                env._(
                     "Your message is too long: at most %(max)s characters, please.",
                     max=MAX_MESSAGE,
                 )
             )
         if post.get("consent") != "on":
             errors.append(
-                _(
+                env._(
                     "Please agree to the processing of your data, "
                     "or contact us by phone."
                 )
             )
         topic = self._record("expat.topic", post.get("topic_id"))
         if not topic:
-            errors.append(_("Please choose one of the topics offered."))
+            errors.append(env._("Please choose one of the topics offered."))
         country = env["res.country"].sudo()
         if post.get("nationality_id"):
             country = self._record("res.country", post["nationality_id"])
             if not country:
-                errors.append(_("Please choose one of the nationalities offered."))
+                errors.append(env._("Please choose one of the nationalities offered."))
         attachment = request.httprequest.files.get("attachment")
         data = b""
         if attachment and attachment.filename:
             data = attachment.read(MAX_ATTACHMENT + 1)
             if len(data) > MAX_ATTACHMENT:
-                errors.append(_("Attachments may be 10 MB at most."))
+                errors.append(env._("Attachments may be 10 MB at most."))
         return errors, {
             "name": name,
             "email": normalized,
