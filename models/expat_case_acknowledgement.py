@@ -83,11 +83,10 @@ class ExpatCase(models.Model):
         done = self.browse()
         if not template:
             return done
-        own = self._expat_own_addresses()
         for case in self.sudo():
             person = case.person_id
             address = email_normalize(person.email or "")
-            if not address or address in own:
+            if not address or self._expat_is_own_address(address):
                 continue
             if person.is_blacklisted:
                 _logger.info(
