@@ -15,3 +15,7 @@ from . import expat_privacy_log
 from . import res_partner_privacy
 from . import expat_intake_attempt
 from . import res_company
+from . import expat_procedure_type
+from . import expat_procedure
+from . import expat_case_procedure
+from . import expat_procedure_report
