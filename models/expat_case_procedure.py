@@ -28,7 +28,6 @@ class ExpatCase(models.Model):
         help="The earliest deadline of the case's running procedures.",
     )
     procedure_overdue = fields.Boolean(
-        string="Procedure Overdue",
         compute="_compute_procedure_overdue",
         search="_search_procedure_overdue",
         help="A running procedure of this case has a step past its deadline.",

@@ -88,7 +88,6 @@ class ExpatProcedure(models.Model):
     )
     next_step_id = fields.Many2one(
         "expat.procedure.step",
-        string="Next Step",
         compute="_compute_next_step",
         store=True,
     )
