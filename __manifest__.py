@@ -45,6 +45,7 @@
         "views/expat_menus.xml",
         "views/expat_procedure_type_views.xml",
         "views/expat_procedure_views.xml",
+        "wizard/expat_family_member_wizard_views.xml",
         "views/expat_procedure_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],

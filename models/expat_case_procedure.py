@@ -149,6 +149,10 @@ class ExpatCase(models.Model):
             self.procedure_ids._sync_step_activity()
         return res
 
+    def _expat_personal_kept_fields(self):
+        """The export also shows the person's role in a family."""
+        return [*super()._expat_personal_kept_fields(), "family_role"]
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------

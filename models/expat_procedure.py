@@ -406,6 +406,10 @@ class ExpatProcedure(models.Model):
         export and cleared by the anonymisation."""
         return ["note"]
 
+    def _expat_personal_kept_fields(self):
+        """What the export also shows of a procedure and its statistics keep."""
+        return ["case_id", "type_id", "start_date", "state", "done_date", "cancel_date"]
+
     def _expat_personal_records(self, partners):
         """The procedures of the cases of ``partners`` (archived cases too),
         as superuser."""
@@ -619,6 +623,10 @@ class ExpatProcedureStep(models.Model):
         """Free text of a step that may describe the person."""
         return ["note"]
 
+    def _expat_personal_kept_fields(self):
+        """The step itself: name from the type, dates, state."""
+        return ["procedure_id", "name", "responsible", "due_date", "done_date", "state"]
+
     def _expat_personal_records(self, partners):
         """The steps of the procedures of ``partners``' cases."""
         return (
@@ -684,6 +692,10 @@ class ExpatProcedureDocument(models.Model):
     def _expat_personal_fields(self):
         """The document's name, file name and file may identify the person."""
         return ["name", "file_name", "file"]
+
+    def _expat_personal_kept_fields(self):
+        """Whether and when the document came in."""
+        return ["step_id", "received", "received_date"]
 
     def _expat_personal_records(self, partners):
         """The checklist lines of the procedures of ``partners``' cases."""

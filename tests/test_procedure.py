@@ -1,10 +1,11 @@
+import base64
 from contextlib import contextmanager
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form
+from odoo.tests import Form, new_test_user
 
 from .common import ExpatDeskCase
 
@@ -428,6 +429,57 @@ class TestFamily(ExpatProcedureCase):
 
 
 class TestProcedureAccess(ExpatProcedureCase):
+    def test_access_matrix(self):
+        """model -> role -> allowed operations."""
+        employee = new_test_user(
+            self.env,
+            login="esd_employee_procedures",
+            groups="base.group_user",
+            company_id=self.org_a.id,
+            company_ids=[self.org_a.id],
+        )
+        config = {"reporting": "read", "advisor": "read", "manager": "all"}
+        dossier = {"reporting": "", "advisor": "read create write", "manager": "all"}
+        expected = {
+            "expat.procedure.type": config,
+            "expat.procedure.type.step": config,
+            "expat.statutory.value": config,
+            "expat.procedure": dossier,
+            "expat.procedure.step": dossier,
+            "expat.procedure.document": {
+                "reporting": "",
+                "advisor": "all",
+                "manager": "all",
+            },
+            "expat.procedure.report": {
+                "reporting": "read",
+                "advisor": "read",
+                "manager": "read",
+            },
+            "expat.family.member.wizard": {
+                "reporting": "",
+                "advisor": "all",
+                "manager": "all",
+            },
+        }
+        users = {
+            "employee": employee,
+            "reporting": self.reporting,
+            "advisor": self.advisor_a,
+            "manager": self.manager,
+        }
+        operations = ("read", "create", "write", "unlink")
+        for model, by_role in expected.items():
+            for role, user in users.items():
+                allowed = by_role.get(role, "")
+                allowed = operations if allowed == "all" else allowed.split()
+                for operation in operations:
+                    with self.subTest(model=model, role=role, operation=operation):
+                        self.assertEqual(
+                            self.env[model].with_user(user).has_access(operation),
+                            operation in allowed,
+                        )
+
     def test_procedures_follow_their_case(self):
         procedure = self._start()
         steps = procedure.step_ids
@@ -550,3 +602,78 @@ class TestProcedurePersonalData(ExpatProcedureCase):
                     procedure,
                 )
                 self.assertFalse(Model._expat_personal_records(self.employer))
+
+    def test_export_and_anonymisation_cover_procedures(self):
+        person = self.case_a.person_id
+        name = person.name
+        procedure = self._start(note=f"<p>{name}: file number 4711</p>")
+        step = procedure.step_ids.sorted("sequence")[0]
+        step.with_user(self.advisor_a).note = f"Called {name}"
+        document = step.document_ids[0].with_user(self.advisor_a)
+        document.write(
+            {
+                "name": f"Passport of {name}",
+                "file": base64.b64encode(b"%PDF-1.4 passport"),
+                "file_name": "priya-raman-passport.pdf",
+            }
+        )
+        self.assertTrue(document.received)
+        procedure.with_user(self.advisor_a).message_post(body=f"Spoke to {name}")
+        # The Art. 15 export lists them.
+        exported = self.env["expat.data.export"]._document(person)
+        rows = exported["records"]
+        self.assertEqual(
+            [row["name"] for row in rows["expat.procedure.document"]][:1],
+            [f"Passport of {name}"],
+        )
+        self.assertIn("file number 4711", rows["expat.procedure"][0]["note"])
+        self.assertIn(
+            f"Called {name}", [r["note"] for r in rows["expat.procedure.step"]]
+        )
+
+        person.with_user(self.manager).with_context(
+            expat_anonymize_open_cases=True
+        ).action_expat_anonymize()
+        self.env.flush_all()
+        self.assertFalse(procedure.note)
+        self.assertFalse(step.note)
+        self.assertFalse(document.name)
+        self.assertFalse(document.file_name)
+        self.assertFalse(document.file)
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", "expat.procedure.document"),
+                    ("res_id", "in", procedure.document_ids.ids),
+                ]
+            )
+        )
+        # No column of the procedure tables, their messages or activities
+        # still holds the name; the statistics stay.
+        self.env.cr.execute(
+            """
+            SELECT 'procedure' FROM expat_procedure
+             WHERE id = %(id)s AND note::text ILIKE %(name)s
+            UNION ALL
+            SELECT 'step' FROM expat_procedure_step
+             WHERE procedure_id = %(id)s AND note ILIKE %(name)s
+            UNION ALL
+            SELECT 'document' FROM expat_procedure_document
+             WHERE procedure_id = %(id)s
+               AND (name ILIKE %(name)s OR file_name ILIKE %(file)s)
+            UNION ALL
+            SELECT 'message' FROM mail_message
+             WHERE model = 'expat.procedure' AND res_id = %(id)s
+               AND body::text ILIKE %(name)s
+            UNION ALL
+            SELECT 'activity' FROM mail_activity
+             WHERE res_model = 'expat.procedure' AND res_id = %(id)s
+               AND (res_name ILIKE %(name)s OR summary ILIKE %(name)s)
+            """,
+            {"id": procedure.id, "name": f"%{name}%", "file": "%priya%"},
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])
+        self.assertEqual(procedure.type_id, self.test_type)
+        self.assertEqual(procedure.state, "running")
+        self.assertEqual(len(procedure.step_ids), 3)
+        self.assertTrue(document.received)
