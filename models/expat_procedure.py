@@ -88,9 +88,11 @@ class ExpatProcedure(models.Model):
     )
     next_step_id = fields.Many2one(
         "expat.procedure.step",
+        string="Next Open Step",
         compute="_compute_next_step",
         store=True,
     )
+    next_step_name = fields.Char(related="next_step_id.name", string="Next Step")
     next_due_date = fields.Date(
         string="Next Deadline",
         compute="_compute_next_step",
