@@ -687,7 +687,8 @@ class ExpatProcedureDocument(models.Model):
             vals.setdefault("received", True)
         if "received" in vals:
             if vals["received"]:
-                vals.setdefault("received_date", fields.Date.context_today(self))
+                if not vals.get("received_date"):
+                    vals["received_date"] = fields.Date.context_today(self)
             else:
                 vals["received_date"] = False
 

@@ -163,6 +163,31 @@ class TestProcedureDeadlines(ExpatProcedureCase):
         self.assertEqual(appointment.due_date, date(2026, 5, 1))
         self.assertEqual(decision.due_date, date(2026, 5, 22))
 
+    def test_procedure_form(self):
+        """Started from the case's button, a document added on the form."""
+        action = self.case_a.with_user(self.advisor_a).action_start_procedure()
+        form = Form(
+            self.env["expat.procedure"]
+            .with_user(self.advisor_a)
+            .with_context(**action["context"])
+        )
+        form.type_id = self.test_type
+        procedure = form.save()
+        self.assertEqual(procedure.case_id, self.case_a)
+        self.assertEqual(len(procedure.step_ids), 3)
+        step = procedure.step_ids.sorted("sequence")[1]
+        with Form(procedure.with_user(self.advisor_a)) as form:
+            with form.document_ids.new() as line:
+                line.step_id = step
+                line.name = "Residence certificate"
+                line.received = True
+        document = procedure.document_ids.filtered(
+            lambda d: d.name == "Residence certificate"
+        )
+        self.assertEqual(document.step_id, step)
+        self.assertTrue(document.received_date)
+        self.assertEqual(self.case_a.procedure_count, 1)
+
     @freeze_time("2026-03-02")
     def test_start_date_moves_open_deadlines(self):
         procedure = self._start(start_date=date(2026, 3, 2))
