@@ -25,6 +25,7 @@
         "data/ir_cron_data.xml",
         "data/mail_alias_data.xml",
         "data/mail_template_data.xml",
+        "data/expat_procedure_data.xml",
         "views/expat_topic_views.xml",
         "views/expat_config_views.xml",
         "views/expat_case_views.xml",
@@ -44,6 +45,10 @@
         "views/expat_privacy_views.xml",
         "views/expat_request_templates.xml",
         "views/expat_menus.xml",
+        "views/expat_procedure_type_views.xml",
+        "views/expat_procedure_views.xml",
+        "wizards/expat_family_member_wizard_views.xml",
+        "views/expat_procedure_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
     "assets": {
@@ -63,5 +68,6 @@
         "demo/expat_referral_demo.xml",
         "demo/event_event_demo.xml",
         "demo/expat_stage_demo.xml",
+        "demo/expat_procedure_demo.xml",
     ],
 }

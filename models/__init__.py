@@ -21,3 +21,7 @@ from . import res_partner_privacy
 from . import expat_intake_attempt
 from . import res_company
 from . import expat_case_acknowledgement
+from . import expat_procedure_type
+from . import expat_procedure
+from . import expat_case_procedure
+from . import expat_procedure_report
