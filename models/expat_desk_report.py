@@ -8,17 +8,26 @@ from .expat_case import RESIDENCE_STATUSES
 from .expat_dossier_mixin import CHANNELS
 from .res_partner import COMPANY_SIZES
 
+# One row of expat.desk.report is one of these; every headline figure is
+# one aggregate over the rows of one type (see README, "The figures").
 ACTIVITY_TYPES = [
     ("company", "Company consultation"),
     ("individual", "Individual consultation"),
     ("event", "Event participation"),
+    ("event_held", "Event held"),
 ]
 
 
 class ExpatDeskReport(models.Model):
-    """The desk's activity for its figures: one row per consultation and one
-    per attended registration of a desk event. It holds no names of
-    individuals; ``person_key`` only tells them apart for distinct counts."""
+    """The desk's activity for its figures: one row per consultation, one
+    per attended registration of a desk event and one per desk event held
+    (whether anybody came or not). It holds no names of individuals;
+    ``person_key`` only tells them apart for distinct counts.
+
+    Row ids: a consultation row has the consultation's id (its topics are
+    read through the consultation's relation table); the other rows have
+    negative ids, ``-3 * id`` for registrations and ``-3 * id - 1`` for
+    events, so that they never collide."""
 
     _name = "expat.desk.report"
     _description = "Expat Service Desk Figures"
@@ -131,7 +140,7 @@ class ExpatDeskReport(models.Model):
                    NULL::integer AS event_id
               FROM expat_consultation c
              UNION ALL
-            SELECT -r.id AS id,
+            SELECT -3 * r.id AS id,
                    %(event_date)s,
                    'event',
                    e.company_id,
@@ -153,8 +162,28 @@ class ExpatDeskReport(models.Model):
               LEFT JOIN res_partner p ON p.id = r.partner_id
               LEFT JOIN res_partner emp ON emp.id = r.employer_id
              WHERE %(attended)s
+             UNION ALL
+            SELECT -3 * e.id - 1 AS id,
+                   %(event_date)s,
+                   'event_held',
+                   e.company_id,
+                   NULL::integer,
+                   NULL::bigint,
+                   NULL::integer,
+                   NULL::varchar,
+                   NULL::integer,
+                   NULL::varchar,
+                   NULL::varchar,
+                   'event',
+                   e.user_id,
+                   FALSE,
+                   0.0,
+                   e.id
+              FROM event_event e
+             WHERE %(desk_event)s
             """,
             attended=self._attended_registration_condition(),
+            desk_event=self._desk_event_condition(),
             event_date=self._event_date_sql(),
             person_key_c=self._person_key_sql(SQL.identifier("c", "person_id")),
             person_key_r=self._person_key_sql(SQL.identifier("r", "partner_id")),
@@ -224,8 +253,36 @@ class ExpatDeskReport(models.Model):
         [date_from, date_to] for the dossiers and events owned by
         ``company_ids`` (default: the caller's current organisations).
 
-        :return: dict with ``companies_advised``, ``individuals_advised``,
-            ``consultations``, ``hours``, ``events``, ``event_participants``
+        Each figure has one definition, shared with the rows of this report
+        (the dashboard and the annual report's tables read those; the
+        annual report's headline calls this method): the same SQL conditions
+        (``_desk_event_condition``, ``_attended_registration_condition``,
+        ``_event_date_sql``) select the rows and the figures.
+
+        :param date_from: first day counted (date or ``YYYY-MM-DD``)
+        :param date_to: last day counted (date or ``YYYY-MM-DD``)
+        :param company_ids: ids of ``res.company``; ``None`` for the
+            caller's current companies
+        :return: dict with
+
+            - ``companies_advised`` (int): distinct companies of the company
+              contacts with a consultation in the period
+              (``organisation_id`` of ``company`` rows, counted distinctly)
+            - ``individuals_advised`` (int): distinct persons of the cases
+              with a consultation in the period (``person_key`` of
+              ``individual`` rows, counted distinctly)
+            - ``consultations`` (int): consultations dated in the period
+              (``company`` + ``individual`` rows)
+            - ``hours`` (float, hours): the sum of their durations
+            - ``events`` (int): active, not cancelled desk events starting
+              in the period (the day of ``date_begin`` in the event's time
+              zone), attended or not (``event_held`` rows)
+            - ``event_participants`` (int): active, attended registrations
+              of those events (``event`` rows)
+        :raise UserError: when the period is empty or reversed, or an
+            organisation does not exist
+        :raise AccessError: when the caller may not read the figures or
+            asks for an organisation they do not work for
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)

@@ -159,8 +159,11 @@ class ExpatAnnualReportWizard(models.TransientModel):
             ("date", "<=", self.date_to),
             ("company_id", "in", company_ids),
         ]
-        if activities:
-            domain.append(("activity_type", "in", activities))
+        # The tables show consultations and event participation; the rows
+        # of events held only feed the headline figure.
+        domain.append(
+            ("activity_type", "in", activities or ("company", "individual", "event"))
+        )
         groups = Report._read_group(
             domain,
             [groupby, "activity_type"],
