@@ -11,7 +11,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["mail", "contacts", "event", "spreadsheet_dashboard"],
+    "depends": ["mail", "contacts", "event", "rating", "spreadsheet_dashboard"],
     "uninstall_hook": "uninstall_hook",
     "data": [
         "security/expat_security.xml",
@@ -25,6 +25,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_alias_data.xml",
+        "data/mail_template_data.xml",
         "views/expat_topic_views.xml",
         "views/expat_config_views.xml",
         "views/expat_case_views.xml",

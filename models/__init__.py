@@ -10,6 +10,7 @@ from . import res_partner
 from . import res_config_settings
 from . import event_event
 from . import event_registration
+from . import rating_rating
 from . import expat_desk_report
 from . import expat_privacy_log
 from . import res_partner_privacy

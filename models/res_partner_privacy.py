@@ -88,6 +88,7 @@ class ResPartner(models.Model):
             "consultations": cases.consultation_ids,
             "referrals": cases.referral_ids,
             "registrations": registrations,
+            "ratings": cases._expat_ratings(),
         }
 
     def _expat_check_cases_visible(self, cases):
@@ -179,6 +180,7 @@ class ResPartner(models.Model):
         registrations.registration_answer_ids.filtered("value_text_box").write(
             {"value_text_box": False}
         )
+        records["cases"]._expat_anonymize_ratings()
         counts = partner._expat_erase_chatter(threads)
         self.env["mail.followers"].sudo().search(
             [("partner_id", "=", partner.id)]
@@ -356,12 +358,19 @@ class ResPartner(models.Model):
     @api.model
     def _expat_export_sections(self):
         """(key, title) of the record sections of the readable export."""
-        keys = ["cases", "consultations", "referrals", "event_registrations"]
+        keys = [
+            "cases",
+            "consultations",
+            "referrals",
+            "event_registrations",
+            "ratings",
+        ]
         titles = [
             self.env._("Cases"),
             self.env._("Consultations"),
             self.env._("Referrals"),
             self.env._("Event Registrations"),
+            self.env._("Satisfaction Ratings"),
         ]
         return list(zip(keys, titles, strict=True))
 
@@ -374,6 +383,7 @@ class ResPartner(models.Model):
             "consultations": "expat.consultation",
             "referrals": "expat.referral",
             "event_registrations": "event.registration",
+            "ratings": "rating.rating",
         }
         return {
             section: {
@@ -521,6 +531,10 @@ class ResPartner(models.Model):
             "event_registrations": values(
                 records["registrations"],
                 ["event_id", "name", "email", "phone", "company_name", "state"],
+            ),
+            "ratings": values(
+                records["ratings"].filtered("consumed"),
+                ["expat_case_id", "rated_on", "rating_text", "feedback"],
             ),
             "messages": messages,
             "attachments": attachments,

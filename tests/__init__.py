@@ -14,3 +14,4 @@ from . import test_report
 from . import test_privacy
 from . import test_dashboard
 from . import test_intake
+from . import test_rating

@@ -145,6 +145,8 @@ FIGURES_A = {
     "hours": 6.25,
     "events": 2,  # Infoabend and New Year
     "event_participants": 3,
+    "ratings": 0,  # see test_rating
+    "satisfaction": 0.0,
 }
 FIGURES_B = {
     "companies_advised": 0,
@@ -153,6 +155,8 @@ FIGURES_B = {
     "hours": 1.0,
     "events": 1,
     "event_participants": 3,
+    "ratings": 0,
+    "satisfaction": 0.0,
 }
 
 
@@ -172,6 +176,8 @@ class TestKpis(ExpatReportCase):
                 "hours": 7.25,
                 "events": 3,
                 "event_participants": 6,
+                "ratings": 0,
+                "satisfaction": 0.0,
             },
         )
 
@@ -451,6 +457,7 @@ class TestAnnualReport(ExpatReportCase):
             "Hours of advice": "hours",
             "Events": "events",
             "Event participants": "event_participants",
+            "Satisfaction ratings": "ratings",
         }
         Wizard = self.env["expat.annual.report.wizard"]
         # Infoabend, New Year and Nobody came for A; Welcome Day B for B.
@@ -462,12 +469,16 @@ class TestAnnualReport(ExpatReportCase):
                 kpis = self._kpis(user, companies.ids)
                 self.assertEqual(kpis["events"], events)
                 headline = self._headline(self._render(user, company_ids=companies))
-                self.assertEqual(set(headline), set(labels))
+                self.assertEqual(set(headline), {*labels, "Average satisfaction (1–5)"})
                 for label, key in labels.items():
                     value = kpis[key]
                     if key == "hours":
                         shown = f"{value:.1f}"
-                    elif key in ("individuals_advised", "event_participants"):
+                    elif key in (
+                        "individuals_advised",
+                        "event_participants",
+                        "ratings",
+                    ):
                         shown = Wizard._small(value)
                     else:
                         shown = str(value)
