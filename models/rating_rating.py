@@ -8,7 +8,6 @@ class RatingRating(models.Model):
     # rules and the desk's figures need a real link to the case.
     expat_case_id = fields.Many2one(
         "expat.case",
-        string="Expat Case",
         compute="_compute_expat_case_id",
         store=True,
         index="btree_not_null",
