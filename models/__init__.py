@@ -11,8 +11,12 @@ from . import res_config_settings
 from . import event_event
 from . import event_registration
 from . import rating_rating
+from . import event_registration_answer
 from . import expat_desk_report
 from . import expat_privacy_log
+from . import expat_personal_data
+from . import expat_anonymization
+from . import expat_data_export
 from . import res_partner_privacy
 from . import expat_intake_attempt
 from . import res_company

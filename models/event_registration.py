@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import escape_psql
 
 from .expat_groups import ADVISOR_GROUP
@@ -39,6 +40,32 @@ class EventRegistration(models.Model):
         copy=False,
         groups=ADVISOR_GROUP,
     )
+
+    # ------------------------------------------------------------------
+    # Inventory of personal data (see models/expat_personal_data.py)
+    # ------------------------------------------------------------------
+
+    def _expat_personal_fields(self):
+        """The attendee's own name and contact data."""
+        return ["name", "email", "phone", "company_name"]
+
+    def _expat_personal_kept_fields(self):
+        return ["event_id", "state"]
+
+    def _expat_anonymized_values(self):
+        return {"name": self.env._("Anonymised")}
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """Registrations booked by the persons, linked to their cases, or
+        typed in with their e-mail address (never linked)."""
+        domains = [
+            [("partner_id", "in", partners.ids)],
+            [("expat_case_id.person_id", "in", partners.ids)],
+        ]
+        emails = [email for email in partners.mapped("email_normalized") if email]
+        domains += [[("email", "=ilike", escape_psql(email))] for email in emails]
+        return self.with_context(active_test=False).search(Domain.OR(domains))
 
     @api.depends("partner_id")
     def _compute_employer_id(self):

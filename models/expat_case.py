@@ -1,14 +1,11 @@
-import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import parse_contact_from_email, split_every
+from odoo.exceptions import ValidationError
+from odoo.tools import parse_contact_from_email
 
 from .expat_activity import activities_by_record, place_activity
 from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
-
-_logger = logging.getLogger(__name__)
 
 PERMIT_REMINDER_PARAM = "expat_service_desk.permit_reminder_days"
 PERMIT_REMINDER_DEFAULT = 90
@@ -44,9 +41,12 @@ class ExpatCase(models.Model):
         domain="[('is_company', '=', False)]",
         help="The individual this case is about.",
     )
-    person_name = fields.Char(related="person_id.name", string="Person Name")
-    email = fields.Char(related="person_id.email", readonly=False)
-    phone = fields.Char(related="person_id.phone", readonly=False)
+    # Shown on the case; the change of person is tracked by ``person_id``.
+    person_name = fields.Char(
+        related="person_id.name", string="Person Name", tracking=False
+    )
+    email = fields.Char(related="person_id.email", readonly=False, tracking=False)
+    phone = fields.Char(related="person_id.phone", readonly=False, tracking=False)
     employer_id = fields.Many2one(
         "res.partner",
         index=True,
@@ -141,6 +141,12 @@ class ExpatCase(models.Model):
                     )
                 )
 
+    def _expat_dependent_threads(self):
+        return [
+            *super()._expat_dependent_threads(),
+            self.with_context(active_test=False).referral_ids,
+        ]
+
     def _compute_referral_count(self):
         counts = dict(
             self.env["expat.referral"]._read_group(
@@ -174,6 +180,50 @@ class ExpatCase(models.Model):
     def _onchange_company_contact_id(self):
         if self.company_contact_id:
             self.employer_id = self.company_contact_id.partner_id
+
+    # ------------------------------------------------------------------
+    # Inventory of personal data (see models/expat_personal_data.py)
+    # ------------------------------------------------------------------
+
+    def _expat_personal_fields(self):
+        """Free text about the person; the statistical fields stay."""
+        return ["description", "occupation"]
+
+    def _expat_personal_kept_fields(self):
+        """What the case says about the person that statistics keep."""
+        return [
+            "name",
+            "company_id",
+            "user_id",
+            "stage_id",
+            "opened_date",
+            "closed_date",
+            "channel",
+            "topic_ids",
+            "employer_id",
+            "nationality_id",
+            "country_of_residence_id",
+            "municipality_id",
+            "residence_status",
+            "permit_expiry_date",
+            "qualification_level",
+            "recognition_status",
+            "family_member_count",
+            "legal_basis",
+            "consent_date",
+            "consent_withdrawn_date",
+            "active",
+        ]
+
+    def _expat_anonymized_values(self):
+        return {"anonymized": True}
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """The persons' cases, archived ones included."""
+        return self.with_context(active_test=False).search(
+            [("person_id", "in", partners.ids)]
+        )
 
     # ------------------------------------------------------------------
     # Permit expiry reminder
@@ -287,24 +337,22 @@ class ExpatCase(models.Model):
             case.rating_send_request(
                 template, lang=case.person_id.lang, force_send=False
             )
+        # Odoo sends through a mail composer, which keeps the rendered
+        # e-mail (the person's name) until the transient vacuum; the message
+        # holds it (and the anonymisation erases it), the composer goes.
+        self.env["mail.compose.message"].sudo().search(
+            [
+                ("model", "=", self._name),
+                ("template_id", "=", template.id),
+                ("create_uid", "=", self.env.uid),
+            ]
+        ).unlink()
 
     def _expat_ratings(self):
         """The ratings (requested or given) of these cases, as superuser."""
         return (
             self.env["rating.rating"].sudo().search([("expat_case_id", "in", self.ids)])
         )
-
-    def _expat_anonymize_ratings(self):
-        """Anonymisation of the person of these cases (Art. 17 GDPR): their
-        ratings lose the feedback text, the link to the person and the
-        case's name (which names the person); the value and the day it was
-        given stay, so the figures do not change."""
-        ratings = self._expat_ratings()
-        for rated_on, group in ratings.grouped("rated_on").items():
-            group.write({"feedback": False, "partner_id": False})
-            # Odoo stamps rated_on anew whenever the feedback is written.
-            group.write({"rated_on": rated_on})
-        self.env.add_to_compute(ratings._fields["res_name"], ratings)
 
     def action_open_ratings(self):
         """The ratings of this case (the form's stat button)."""
@@ -346,53 +394,13 @@ class ExpatCase(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _cron_anonymize_expired(self, batch_size=50):
-        """Anonymise every person whose cases are all closed for longer than
-        the retention period, a batch at a time. Each batch is committed
-        (``ir.cron._commit_progress``), so an interrupted run loses at most
-        the batch in hand, and the next run carries on with who is left."""
-        partners = self.env["res.partner"].sudo()
-        cron = self.env["ir.cron"]
-        due = partners._expat_retention_due_ids()
-        cron._commit_progress(remaining=len(due))
-        done = 0
-        failed = []
-        for batch in split_every(batch_size, due):
-            for person in partners.browse(batch):
-                # One person who cannot be anonymised must not hold up the
-                # others: their changes are undone and they are reported.
-                try:
-                    with self.env.cr.savepoint():
-                        person._expat_anonymize()
-                    done += 1
-                except (UserError, ValidationError) as error:
-                    _logger.warning(
-                        "Retention: partner %s skipped: %s", person.id, error
-                    )
-                    failed.append(person.id)
-            if not cron._commit_progress(len(batch)):
-                break
-        self.env["expat.privacy.log"]._log(
-            "retention",
-            note=self.env._(
-                "%(done)s of %(due)s persons due anonymised (retention period "
-                "%(months)s months).",
-                done=done,
-                due=len(due),
-                months=partners._expat_retention_months(),
-            )
-            + (
-                " "
-                + self.env._(
-                    "Not anonymised because of an error (see the server log): "
-                    "partners %(ids)s.",
-                    ids=", ".join(map(str, failed)),
-                )
-                if failed
-                else ""
-            ),
-        )
-        return done
+    def _cron_anonymize_expired(self, batch_size=200):
+        """The retention job (cron ``ir_cron_expat_retention``): see
+        ``res.partner._expat_anonymize_expired``.
+
+        :return: number of persons anonymised
+        """
+        return self.env["res.partner"].sudo()._expat_anonymize_expired(batch_size)
 
     # ------------------------------------------------------------------
     # Intake: the mail alias and the public request form

@@ -30,9 +30,11 @@ class ExpatConsultation(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Advisor",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_user_id(),
         index=True,
         domain="[('share', '=', False)]",
+        help="An internal user of the dossier's organisation or of one it is "
+        "shared with.",
     )
     topic_ids = fields.Many2many("expat.topic", string="Topics")
     note = fields.Html(sanitize_style=True)
@@ -186,6 +188,21 @@ class ExpatConsultation(models.Model):
         return self.case_id or self.company_contact_id
 
     # ------------------------------------------------------------------
+    # Inventory of personal data (see models/expat_personal_data.py)
+    # ------------------------------------------------------------------
+
+    def _expat_personal_fields(self):
+        return ["note"]
+
+    def _expat_personal_kept_fields(self):
+        return ["case_id", "date", "duration", "channel", "user_id", "topic_ids"]
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """The consultations of the persons' cases."""
+        return self.search([("person_id", "in", partners.ids)])
+
+    # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
 
@@ -202,6 +219,32 @@ class ExpatConsultation(models.Model):
         for consultation in self:
             if bool(consultation.case_id) == bool(consultation.company_contact_id):
                 raise self._single_dossier_error()
+
+    def _default_user_id(self):
+        """The user logging the consultation, unless code runs as superuser."""
+        user = self.env.user
+        return user if not self.env.su and not user.share else user.browse()
+
+    @api.constrains("user_id", "case_id", "company_contact_id")
+    def _check_user_id(self):
+        """The advisor of a consultation works for one of its dossier's
+        organisations (Isolation of assignments)."""
+        for consultation in self:
+            dossier = consultation._dossier()
+            user = consultation.user_id
+            if user and dossier and dossier._expat_outsiders(user):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot be the advisor of a consultation on "
+                        "%(dossier)s: they work for none of its organisations "
+                        "(%(organisations)s).",
+                        user=user.sudo().name,
+                        dossier=dossier.name,
+                        organisations=", ".join(
+                            dossier.sudo()._expat_allowed_companies().mapped("name")
+                        ),
+                    )
+                )
 
     @api.constrains("duration")
     def _check_duration(self):

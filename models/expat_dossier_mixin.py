@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 CHANNELS = [
     ("in_person", "In person"),
@@ -58,8 +60,11 @@ class ExpatDossierMixin(models.AbstractModel):
         string="Advisor",
         index=True,
         tracking=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
+        default=lambda self: self._default_user_id(),
+        domain="[('share', '=', False), ('company_ids', 'in', "
+        "[company_id] + shared_company_ids)]",
+        help="An internal user of the owning organisation or of one it shares "
+        "the dossier with.",
     )
     stage_id = fields.Many2one(
         "expat.stage",
@@ -127,6 +132,12 @@ class ExpatDossierMixin(models.AbstractModel):
             else:
                 dossier.display_name = dossier.name
 
+    def _default_user_id(self):
+        """The user creating the dossier, unless code runs as superuser
+        (mail gateway, crons, imports): they make nobody the advisor."""
+        user = self.env.user
+        return user if not self.env.su and not user.share else user.browse()
+
     def _default_stage_id(self):
         return self.env.ref(
             "expat_service_desk.expat_stage_new", raise_if_not_found=False
@@ -154,6 +165,14 @@ class ExpatDossierMixin(models.AbstractModel):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            if vals.get("user_id"):
+                # Refused before anything happens: no follower, no notice.
+                self.new(
+                    {
+                        "company_id": vals.get("company_id") or self.env.company.id,
+                        "shared_company_ids": vals.get("shared_company_ids", []),
+                    }
+                )._expat_check_user_id(self.env["res.users"].browse(vals["user_id"]))
             # The reference always comes from the sequence, whatever was
             # given (the mail gateway passes the e-mail's subject).
             opened = vals.get("opened_date") or fields.Date.context_today(self)
@@ -164,9 +183,29 @@ class ExpatDossierMixin(models.AbstractModel):
                 stage = self.env["expat.stage"].browse(vals["stage_id"])
                 if stage.is_closed and not vals.get("closed_date"):
                     vals["closed_date"] = fields.Date.context_today(self)
-        return super().create(vals_list)
+        dossiers = super().create(vals_list)
+        dossiers._expat_check_user_id()
+        return dossiers
 
     def write(self, vals):
+        if "user_id" in vals and not {"company_id", "shared_company_ids"} & set(vals):
+            # Refused before anything happens: no follower, no notice.
+            self._expat_check_user_id(self.env["res.users"].browse(vals["user_id"]))
+        if not {"company_id", "shared_company_ids"} & set(vals):
+            return self._expat_write_stage(vals)
+        allowed_before = {
+            dossier.id: dossier._expat_allowed_companies() for dossier in self
+        }
+        res = self._expat_write_stage(vals)
+        self.filtered(
+            lambda dossier: allowed_before[dossier.id]
+            - dossier._expat_allowed_companies()
+        )._expat_remove_outsiders()
+        self._expat_check_user_id()
+        return res
+
+    def _expat_write_stage(self, vals):
+        """``write()`` with the stage bookkeeping (closing date)."""
         if "stage_id" not in vals:
             return super().write(vals)
         vals = {"date_last_stage_update": fields.Datetime.now(), **vals}
@@ -208,3 +247,95 @@ class ExpatDossierMixin(models.AbstractModel):
     def action_log_consultation(self):
         self.ensure_one()
         return self.env["expat.consultation"]._action_log_for(self)
+
+    # ------------------------------------------------------------------
+    # Isolation of assignments
+    # ------------------------------------------------------------------
+
+    def _expat_allowed_companies(self):
+        """The organisations whose users may work on this dossier."""
+        self.ensure_one()
+        return self.company_id | self.shared_company_ids
+
+    def _expat_outsiders(self, users):
+        """Those of ``users`` who may not work on this dossier: portal and
+        public users, and internal users of none of its organisations."""
+        allowed = self._expat_allowed_companies()
+        return users.filtered(
+            lambda user: user.share or not (user.sudo().company_ids & allowed)
+        )
+
+    def _expat_check_user_id(self, user=None):
+        """The advisor (``user``, else each dossier's ``user_id``) must be an
+        internal user of the dossier's organisation or of one it is shared
+        with.
+
+        :raise ValidationError: naming the user, the dossier and what to do
+        """
+        for dossier in self:
+            advisor = dossier.user_id if user is None else user
+            if advisor and dossier._expat_outsiders(advisor):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot be the advisor of %(dossier)s: they "
+                        "work for none of its organisations (%(organisations)s). "
+                        "Choose an advisor of these organisations, or share "
+                        "the dossier with the advisor's organisation first.",
+                        user=advisor.sudo().name,
+                        dossier=dossier.name
+                        if dossier.id
+                        else self.env._("a new dossier"),
+                        organisations=", ".join(
+                            dossier.sudo()._expat_allowed_companies().mapped("name")
+                        ),
+                    )
+                )
+
+    def _expat_dependent_threads(self):
+        """Records with a chatter that hang off this dossier (extended by
+        models that have some, e.g. referrals of a case).
+
+        :return: list of recordsets
+        """
+        return []
+
+    def _expat_remove_outsiders(self):
+        """After an organisation left the dossier: its users stop following
+        the dossier and what hangs off it, their activities there pass to
+        the dossier's advisor (else to the user making the change, when they
+        may work on it), and they stop being its advisor."""
+        Activity = self.env["mail.activity"].sudo()
+        for dossier in self:
+            threads = [dossier, *dossier._expat_dependent_threads()]
+            ids_by_model = {}
+            for records in threads:
+                ids_by_model.setdefault(records._name, []).extend(records.ids)
+            on_threads = Domain.OR(
+                Domain("res_model", "=", model) & Domain("res_id", "in", ids)
+                for model, ids in ids_by_model.items()
+            )
+            followers = self.env["mail.followers"].sudo().search(on_threads)
+            users = followers.partner_id.sudo().with_context(active_test=False).user_ids
+            if dossier.user_id:
+                users |= dossier.user_id
+            activities = Activity.search(on_threads)
+            users |= activities.user_id
+            outsiders = dossier._expat_outsiders(users)
+            if not outsiders:
+                continue
+            leaving = outsiders.partner_id.filtered(
+                lambda partner, outsiders=outsiders: not (
+                    partner.with_context(active_test=False).user_ids - outsiders
+                )
+            )
+            followers.filtered(
+                lambda f, leaving=leaving: f.partner_id in leaving
+            ).unlink()
+            if dossier.user_id in outsiders:
+                dossier.user_id = False
+            heir = dossier.user_id or self.env.user
+            if dossier._expat_outsiders(heir):
+                heir = heir.browse()
+            activities.filtered(
+                lambda activity, outsiders=outsiders: activity.user_id in outsiders
+            ).write({"user_id": heir.id})

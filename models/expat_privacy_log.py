@@ -54,6 +54,24 @@ class ExpatPrivacyLog(models.Model):
             }
         )
 
+    @api.model
+    def _log_many(self, action, partners, notes):
+        """One entry per partner in one ``create``.
+
+        :param notes: dict {partner id: note}
+        """
+        return self.sudo().create(
+            [
+                {
+                    "action": action,
+                    "partner_id": partner.id,
+                    "user_id": self.env.uid,
+                    "note": notes.get(partner.id),
+                }
+                for partner in partners
+            ]
+        )
+
     # The log is append-only: nothing, not even the superuser, changes it.
     def write(self, vals):  # pylint: disable=method-required-super
         self.check_access("write")

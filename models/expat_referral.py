@@ -57,6 +57,19 @@ class ExpatReferral(models.Model):
                 agency=referral.agency_id.name or self.env._("(no agency)"),
             )
 
+    # Inventory of personal data (see models/expat_personal_data.py)
+
+    def _expat_personal_fields(self):
+        return ["reason", "note"]
+
+    def _expat_personal_kept_fields(self):
+        return ["case_id", "agency_id", "date", "outcome", "follow_up_date"]
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """The referrals of the persons' cases."""
+        return self.search([("case_id.person_id", "in", partners.ids)])
+
     @api.model_create_multi
     def create(self, vals_list):
         referrals = super().create(vals_list)

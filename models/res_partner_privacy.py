@@ -1,37 +1,17 @@
-import json
+import logging
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.fields import Domain
-from odoo.tools import SQL, escape_psql, html2plaintext
+from odoo.tools import SQL, split_every
 
 from .expat_groups import MANAGER_GROUP
 
+_logger = logging.getLogger(__name__)
+
 RETENTION_PARAM = "expat_service_desk.retention_months"
 RETENTION_DEFAULT = 36
-
-# Contact data replaced on the person; statistics live on the dossiers.
-PARTNER_ERASED_FIELDS = (
-    "email",
-    "phone",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "state_id",
-    "country_id",
-    "website",
-    "comment",
-    "vat",
-    "function",
-    "ref",
-    "company_name",
-    "barcode",
-    "image_1920",
-    "parent_id",
-)
 
 
 class ResPartner(models.Model):
@@ -56,6 +36,56 @@ class ResPartner(models.Model):
     )
 
     # ------------------------------------------------------------------
+    # Inventory of personal data (see models/expat_personal_data.py)
+    # ------------------------------------------------------------------
+
+    def _expat_personal_fields(self):
+        """The person's own contact data, address, free text and picture.
+
+        :return: list of field names cleared by the anonymisation
+        """
+        return [
+            "name",
+            "email",
+            "phone",
+            "street",
+            "street2",
+            "zip",
+            "city",
+            "state_id",
+            "country_id",
+            "website",
+            "comment",
+            "vat",
+            "company_registry",
+            "function",
+            "ref",
+            "company_name",
+            "barcode",
+            "image_1920",
+            "parent_id",
+            "partner_latitude",
+            "partner_longitude",
+        ]
+
+    def _expat_personal_kept_fields(self):
+        """Kept after anonymisation (statistics), exported while it lasts."""
+        return ["lang", "municipality_id"]
+
+    def _expat_anonymized_values(self):
+        """The person stays as an archived placeholder, marked anonymised."""
+        return {
+            "name": self.env._("Anonymised person"),
+            "expat_anonymized": True,
+            "active": False,
+        }
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """The persons themselves."""
+        return partners
+
+    # ------------------------------------------------------------------
     # Who is concerned
     # ------------------------------------------------------------------
 
@@ -68,43 +98,21 @@ class ResPartner(models.Model):
                 )
             )
 
-    def _expat_records(self):
-        """Everything the desk holds about this person, as superuser:
-        the cases (archived ones too) and what hangs off them, and the
-        event registrations."""
-        self.ensure_one()
-        env = self.sudo().with_context(active_test=False).env
-        cases = env["expat.case"].search([("person_id", "=", self.id)])
-        mine = [
-            [("partner_id", "=", self.id)],
-            [("expat_case_id", "in", cases.ids)],
-        ]
-        if self.email_normalized:
-            # Registrations typed in with the person's address, not linked.
-            mine.append([("email", "=ilike", escape_psql(self.email_normalized))])
-        registrations = env["event.registration"].search(Domain.OR(mine))
-        return {
-            "cases": cases,
-            "consultations": cases.consultation_ids,
-            "referrals": cases.referral_ids,
-            "registrations": registrations,
-            "ratings": cases._expat_ratings(),
-        }
-
     def _expat_check_cases_visible(self, cases):
-        """The manager must be able to see every case of the person."""
+        """The manager must be able to see every case of these persons."""
         visible = (
             self.env["expat.case"]
             .with_context(active_test=False)
-            .search_count([("id", "in", cases.ids)])
+            .search([("id", "in", cases.ids)])
         )
-        if visible != len(cases):
+        hidden = cases - visible
+        if hidden:
             raise AccessError(
                 self.env._(
                     "%(person)s has cases you cannot see: select all the "
                     "organisations you work for, or ask a manager of the "
                     "others.",
-                    person=self.display_name,
+                    person=hidden[0].sudo().person_id.display_name,
                 )
             )
 
@@ -113,133 +121,51 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def action_expat_anonymize(self):
-        """Irreversibly replace the personal data of these persons, keeping
-        the statistical fields of their dossiers. Managers only; refused
-        while a person has an open case unless the confirmation wizard
-        passed ``expat_anonymize_open_cases``. Idempotent."""
+        """Irreversibly replace the personal data of these persons wherever
+        the inventory (``expat.personal.data``) and the mail framework keep
+        it, keeping the statistical fields of their dossiers (Art. 17 GDPR;
+        statistics under Art. 89). Idempotent: anonymising again changes
+        nothing but adds a log entry.
+
+        :return: True
+        :raise AccessError: the user is not a desk Manager, or cannot see
+            every case of the persons (all organisations selected)
+        :raise UserError: a person has a user account, or an open case and
+            the confirmation wizard did not pass
+            ``expat_anonymize_open_cases``
+        """
         self._expat_check_manager()
-        for partner in self:
-            records = partner._expat_records()
-            partner._expat_check_cases_visible(records["cases"])
-            if partner.sudo().with_context(active_test=False).user_ids:
-                raise UserError(
-                    self.env._(
-                        "%(person)s has a user account. Remove the account "
-                        "(Settings > Users) before anonymising the person.",
-                        person=partner.display_name,
-                    )
+        cases = self.env["expat.case"].sudo()._expat_personal_records(self)
+        self._expat_check_cases_visible(cases)
+        with_users = self.sudo().with_context(active_test=False).filtered("user_ids")
+        if with_users:
+            raise UserError(
+                self.env._(
+                    "%(person)s has a user account. Remove the account "
+                    "(Settings > Users) before anonymising the person.",
+                    person=with_users[0].display_name,
                 )
-            open_cases = records["cases"].filtered(lambda c: not c.stage_id.is_closed)
-            if open_cases and not self.env.context.get("expat_anonymize_open_cases"):
-                raise UserError(
-                    self.env._(
-                        "%(person)s still has open cases (%(cases)s). Close "
-                        "them first, or confirm the anonymisation in the "
-                        "wizard.",
-                        person=partner.display_name,
-                        cases=", ".join(open_cases.mapped("name")),
-                    )
+            )
+        open_cases = cases.filtered(lambda c: not c.stage_id.is_closed)
+        if open_cases and not self.env.context.get("expat_anonymize_open_cases"):
+            raise UserError(
+                self.env._(
+                    "%(person)s still has open cases (%(cases)s). Close "
+                    "them first, or confirm the anonymisation in the wizard.",
+                    person=open_cases[0].person_id.display_name,
+                    cases=", ".join(open_cases.mapped("name")),
                 )
-        for partner in self:
-            partner._expat_anonymize()
+            )
+        self._expat_anonymize()
         return True
 
     def _expat_anonymize(self):
-        self.ensure_one()
-        partner = self.sudo().with_context(
-            active_test=False, tracking_disable=True, mail_notrack=True
-        )
-        records = partner._expat_records()
-        already = partner.expat_anonymized
-        threads = [
-            partner,
-            records["cases"],
-            records["referrals"],
-            records["registrations"],
-        ]
-        name = self.env._("Anonymised person %(ref)s", ref=partner.id)
-        partner.bank_ids.unlink()
-        partner.child_ids.write({"parent_id": False})
-        partner.write(
-            {
-                **{fname: False for fname in PARTNER_ERASED_FIELDS},
-                "name": name,
-                "expat_anonymized": True,
-                "active": False,
-            }
-        )
-        records["cases"].write(
-            {"description": False, "occupation": False, "anonymized": True}
-        )
-        records["consultations"].write({"note": False})
-        records["referrals"].write({"reason": self.env._("Anonymised"), "note": False})
-        registrations = records["registrations"]
-        registrations.write(
-            {"name": name, "email": False, "phone": False, "company_name": False}
-        )
-        registrations.registration_answer_ids.filtered("value_text_box").write(
-            {"value_text_box": False}
-        )
-        records["cases"]._expat_anonymize_ratings()
-        counts = partner._expat_erase_chatter(threads)
-        self.env["mail.followers"].sudo().search(
-            [("partner_id", "=", partner.id)]
-        ).unlink()
-        self.env["expat.privacy.log"]._log(
-            "anonymize",
-            partner,
-            self.env._(
-                "%(state)s: %(cases)s cases, %(consultations)s consultations, "
-                "%(referrals)s referrals, %(registrations)s registrations, "
-                "%(messages)s messages, %(attachments)s attachments.",
-                state=self.env._("Again") if already else self.env._("Anonymised"),
-                cases=len(records["cases"]),
-                consultations=len(records["consultations"]),
-                referrals=len(records["referrals"]),
-                registrations=len(registrations),
-                messages=counts["messages"],
-                attachments=counts["attachments"],
-            ),
-        )
+        """Anonymise these persons in one batch, without the checks of
+        :meth:`action_expat_anonymize` (the retention run calls it).
 
-    @api.model
-    def _expat_erase_chatter(self, threads):
-        """Blank the messages, tracking values and activities on these
-        records (a list of record sets) and delete their attachments."""
-        env = self.env(su=True)
-        by_model = {records._name: records.ids for records in threads if records}
-
-        def on_records(model_field):
-            return Domain.OR(
-                Domain(model_field, "=", model) & Domain("res_id", "in", ids)
-                for model, ids in by_model.items()
-            )
-
-        messages = env["mail.message"].search(on_records("model"))
-        # Field attachments too (res_field set), such as the data exports.
-        attachments = (
-            env["ir.attachment"].search(
-                on_records("res_model")
-                & (Domain("res_field", "=", False) | Domain("res_field", "!=", False))
-            )
-            | messages.attachment_ids
-        )
-        attachment_count = len(attachments)
-        attachments.unlink()
-        messages.write({"body": "", "subject": False, "email_from": False})
-        messages.tracking_value_ids.write(
-            {
-                "old_value_char": False,
-                "new_value_char": False,
-                "old_value_text": False,
-                "new_value_text": False,
-            }
-        )
-        env["mail.mail"].search([("mail_message_id", "in", messages.ids)]).unlink()
-        env["mail.activity"].with_context(active_test=False).search(
-            on_records("res_model")
-        ).write({"summary": False, "note": False})
-        return {"messages": len(messages), "attachments": attachment_count}
+        :return: dict, see ``expat.anonymization._anonymize``
+        """
+        return self.env["expat.anonymization"]._anonymize(self)
 
     # ------------------------------------------------------------------
     # Retention
@@ -284,6 +210,60 @@ class ResPartner(models.Model):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
+    @api.model
+    def _expat_anonymize_expired(self, batch_size=200):
+        """Anonymise every person due under the retention period (Art. 5(1)(e)
+        GDPR, storage limitation), ``batch_size`` persons at a time. Each
+        batch is committed (``ir.cron._commit_progress``), so an interrupted
+        run loses at most the batch in hand and the next run carries on with
+        who is left. A batch that fails is retried person by person; a person
+        who cannot be anonymised (UserError) is undone, reported in the
+        run's log entry and does not hold up the others. Messages another
+        application refuses to change are kept and logged (Art. 17(3)), never
+        failing the run.
+
+        :return: number of persons anonymised
+        """
+        cron = self.env["ir.cron"]
+        due = self._expat_retention_due_ids()
+        cron._commit_progress(remaining=len(due))
+        done = 0
+        failed = []
+        for batch in split_every(batch_size, due):
+            persons = self.browse(batch)
+            try:
+                with self.env.cr.savepoint():
+                    persons._expat_anonymize()
+                done += len(persons)
+            except UserError:
+                for person in persons:
+                    try:
+                        with self.env.cr.savepoint():
+                            person._expat_anonymize()
+                        done += 1
+                    except UserError as error:
+                        _logger.warning(
+                            "Retention: partner %s skipped: %s", person.id, error
+                        )
+                        failed.append(person.id)
+            if not cron._commit_progress(len(batch)):
+                break
+        note = self.env._(
+            "%(done)s of %(due)s persons due anonymised (retention period "
+            "%(months)s months).",
+            done=done,
+            due=len(due),
+            months=self._expat_retention_months(),
+        )
+        if failed:
+            note += " " + self.env._(
+                "Not anonymised because of an error (see the server log): "
+                "partners %(ids)s.",
+                ids=", ".join(map(str, failed)),
+            )
+        self.env["expat.privacy.log"]._log("retention", note=note)
+        return done
+
     def _compute_expat_retention_due(self):
         due = set(self._expat_retention_due_ids())
         for partner in self:
@@ -301,46 +281,54 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def action_expat_data_export(self):
-        """Create a JSON document with all personal data the desk holds
-        about this person, attach it to the contact and download it."""
+        """Art. 15 GDPR: write every piece of personal data the desk holds
+        about this person (the inventory of ``expat.personal.data``, their
+        messages and the names of their attachments) into a JSON document
+        and a readable HTML twin, attach both to the contact (field
+        ``expat_data_export``, Managers only), log the export and download
+        the JSON.
+
+        The JSON's top-level keys: ``document`` (title), ``controllers``
+        (the joint controllers' names), ``created`` (UTC date-time),
+        ``person`` (the contact's fields), ``records`` ({model name: list of
+        rows, one per record, ``id`` and the exported fields}), ``messages``
+        (record, date, author, subject, body, tracked ``changes``) and
+        ``attachments`` (record, name).
+
+        :return: an ``ir.actions.act_url`` downloading the JSON
+        :raise AccessError: the user is not a desk Manager or cannot see
+            every case of the person
+        """
         self.ensure_one()
         self._expat_check_manager()
-        records = self._expat_records()
-        self._expat_check_cases_visible(records["cases"])
-        document = self._expat_export_document(records)
+        self._expat_check_cases_visible(
+            self.env["expat.case"].sudo()._expat_personal_records(self)
+        )
+        exporter = self.env["expat.data.export"]
+        document = exporter._document(self)
         today = fields.Date.context_today(self)
         attachments = self.env["ir.attachment"].sudo()
         stem = f"expat-data-export-{self.id}-{today}"
+        common = {
+            "res_model": "res.partner",
+            "res_id": self.id,
+            "res_field": "expat_data_export",
+        }
         attachment = attachments.create(
             {
                 "name": f"{stem}.json",
-                "raw": json.dumps(
-                    document, ensure_ascii=False, indent=2, default=str
-                ).encode(),
+                "raw": exporter._json(document),
                 "mimetype": "application/json",
-                "res_model": "res.partner",
-                "res_id": self.id,
-                "res_field": "expat_data_export",
+                **common,
             }
         )
         # The same, readable by the person, beside it.
         readable = attachments.create(
             {
                 "name": f"{stem}.html",
-                "raw": self.env["ir.qweb"]
-                ._render(
-                    "expat_service_desk.data_export_document",
-                    {
-                        "doc": document,
-                        "labels": self._expat_export_labels(),
-                        "sections": self._expat_export_sections(),
-                    },
-                )
-                .encode(),
+                "raw": exporter._html(document),
                 "mimetype": "text/html",
-                "res_model": "res.partner",
-                "res_id": self.id,
-                "res_field": "expat_data_export",
+                **common,
             }
         )
         self.env["expat.privacy.log"]._log(
@@ -353,189 +341,4 @@ class ResPartner(models.Model):
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "download",
-        }
-
-    @api.model
-    def _expat_export_sections(self):
-        """(key, title) of the record sections of the readable export."""
-        keys = [
-            "cases",
-            "consultations",
-            "referrals",
-            "event_registrations",
-            "ratings",
-        ]
-        titles = [
-            self.env._("Cases"),
-            self.env._("Consultations"),
-            self.env._("Referrals"),
-            self.env._("Event Registrations"),
-            self.env._("Satisfaction Ratings"),
-        ]
-        return list(zip(keys, titles, strict=True))
-
-    @api.model
-    def _expat_export_labels(self):
-        """Field labels for the readable export, per section."""
-        models_by_section = {
-            "person": "res.partner",
-            "cases": "expat.case",
-            "consultations": "expat.consultation",
-            "referrals": "expat.referral",
-            "event_registrations": "event.registration",
-            "ratings": "rating.rating",
-        }
-        return {
-            section: {
-                name: field._description_string(self.env)
-                for name, field in self.env[model]._fields.items()
-            }
-            for section, model in models_by_section.items()
-        }
-
-    def _expat_export_document(self, records):
-        partner = self.sudo()
-
-        def values(recordset, fnames):
-            result = []
-            for record in recordset:
-                row = {"id": record.id}
-                for fname in fnames:
-                    field = record._fields[fname]
-                    value = record[fname]
-                    if field.type == "many2one":
-                        value = value.display_name or None
-                    elif field.type in ("many2many", "one2many"):
-                        value = value.mapped("display_name")
-                    elif field.type == "selection":
-                        value = dict(field._description_selection(self.env)).get(value)
-                    elif field.type == "html":
-                        value = html2plaintext(value or "") or None
-                    elif value is False:
-                        value = None
-                    row[fname] = value
-                result.append(row)
-            return result
-
-        threads = [
-            *partner,
-            *records["cases"],
-            *records["referrals"],
-            *records["registrations"],
-        ]
-        messages = []
-        attachments = []
-        for thread in threads:
-            for message in thread.message_ids.sorted("date"):
-                messages.append(
-                    {
-                        "record": f"{thread._name},{thread.id}",
-                        "date": message.date,
-                        "author": message.author_id.display_name or message.email_from,
-                        "subject": message.subject,
-                        "body": html2plaintext(message.body or "") or None,
-                        "changes": [
-                            {
-                                "field": tracking.field_id.field_description,
-                                "old": tracking._format_display_value("old")[0],
-                                "new": tracking._format_display_value("new")[0],
-                            }
-                            for tracking in message.tracking_value_ids
-                        ],
-                    }
-                )
-            attachments += [
-                {"record": f"{thread._name},{thread.id}", "name": attachment.name}
-                for attachment in self.env["ir.attachment"]
-                .sudo()
-                .search([("res_model", "=", thread._name), ("res_id", "=", thread.id)])
-            ]
-        case_fields = [
-            name
-            for name in (
-                "name",
-                "company_id",
-                "user_id",
-                "stage_id",
-                "opened_date",
-                "closed_date",
-                "channel",
-                "topic_ids",
-                "employer_id",
-                "nationality_id",
-                "country_of_residence_id",
-                "municipality_id",
-                "residence_status",
-                "permit_expiry_date",
-                "qualification_level",
-                "occupation",
-                "recognition_status",
-                "family_member_count",
-                "legal_basis",
-                "consent_date",
-                "consent_withdrawn_date",
-                "description",
-                "active",
-            )
-            if name in records["cases"]._fields
-        ]
-        return {
-            "document": "Art. 15 GDPR access export, Expat Service Desk",
-            "controllers": self.env["res.company"]
-            ._expat_joint_controllers()
-            .mapped("name"),
-            "created": fields.Datetime.now(),
-            "person": values(
-                partner,
-                [
-                    "name",
-                    "email",
-                    "phone",
-                    "street",
-                    "street2",
-                    "zip",
-                    "city",
-                    "country_id",
-                    "parent_id",
-                    "function",
-                    "lang",
-                    "comment",
-                    "municipality_id",
-                ],
-            )[0],
-            "cases": values(records["cases"], case_fields),
-            "consultations": values(
-                records["consultations"],
-                [
-                    "case_id",
-                    "date",
-                    "duration",
-                    "channel",
-                    "user_id",
-                    "topic_ids",
-                    "note",
-                ],
-            ),
-            "referrals": values(
-                records["referrals"],
-                [
-                    "case_id",
-                    "agency_id",
-                    "date",
-                    "reason",
-                    "outcome",
-                    "follow_up_date",
-                    "note",
-                ],
-            ),
-            "event_registrations": values(
-                records["registrations"],
-                ["event_id", "name", "email", "phone", "company_name", "state"],
-            ),
-            "ratings": values(
-                records["ratings"].filtered("consumed"),
-                ["expat_case_id", "rated_on", "rating_text", "feedback"],
-            ),
-            "messages": messages,
-            "attachments": attachments,
         }

@@ -15,3 +15,5 @@ from . import test_privacy
 from . import test_dashboard
 from . import test_intake
 from . import test_rating
+from . import test_erasure
+from . import test_assignment

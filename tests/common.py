@@ -1,4 +1,5 @@
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 ADVISOR = "base.group_user,expat_service_desk.group_expat_desk_user"
 MANAGER = "base.group_user,expat_service_desk.group_expat_desk_manager"
@@ -101,3 +102,72 @@ class ExpatDeskCase(TransactionCase):
                 ("activity_type_id", "=", self.env.ref(xmlid).id),
             ]
         )
+
+    # Columns the sweep for a person's traces does not read, and why: none of
+    # them can hold what a person or an advisor typed or what an e-mail
+    # brought in.
+    TRACE_SWEEP_EXCLUDED = {
+        # Source of views, templates and translations of the installed
+        # modules: written by module installation only.
+        ("ir_ui_view", "arch_db"),
+        ("ir_ui_view", "arch_prev"),
+        ("ir_ui_view", "arch_fs"),
+        ("ir_asset", "path"),
+        # Compiled web assets and module metadata.
+        ("ir_module_module", "description_html"),
+        ("ir_module_module", "description"),
+    }
+
+    def _columns_holding(self, *needles):
+        """Every text, varchar and jsonb column of every table of the
+        database that holds one of ``needles`` (case-insensitive), except
+        ``TRACE_SWEEP_EXCLUDED``; one query per table.
+
+        :return: sorted list of "table.column (rows)" strings
+        """
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT c.table_name, array_agg(c.column_name::text ORDER BY c.column_name)
+              FROM information_schema.columns c
+              JOIN information_schema.tables t
+                ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+             WHERE c.table_schema = current_schema()
+               AND t.table_type = 'BASE TABLE'
+               AND c.data_type IN ('text', 'character varying', 'jsonb')
+             GROUP BY c.table_name
+             ORDER BY c.table_name
+            """
+        )
+        patterns = [
+            "%" + needle.replace("%", r"\%").replace("_", r"\_") + "%"
+            for needle in needles
+        ]
+        hits = []
+        for table, columns in cr.fetchall():
+            columns = [
+                column
+                for column in columns
+                if (table, column) not in self.TRACE_SWEEP_EXCLUDED
+            ]
+            if not columns:
+                continue
+            cr.execute(
+                SQL(
+                    "SELECT %s FROM %s",
+                    SQL(", ").join(
+                        SQL(
+                            "count(*) FILTER (WHERE %s::text ILIKE ANY(%s))",
+                            SQL.identifier(column),
+                            patterns,
+                        )
+                        for column in columns
+                    ),
+                    SQL.identifier(table),
+                )
+            )
+            for column, count in zip(columns, cr.fetchone(), strict=True):
+                if count:
+                    hits.append(f"{table}.{column} ({count})")
+        return hits

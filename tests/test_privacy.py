@@ -378,17 +378,17 @@ class TestExport(ExpatPrivacyCase):
         self.assertEqual(document["person"]["name"], "Priya Raman")
         self.assertEqual(document["person"]["email"], "priya.raman@example.com")
         self.assertEqual(document["person"]["city"], "Ratingen")
-        self.assertEqual([c["name"] for c in document["cases"]], [self.case.name])
-        self.assertEqual(document["cases"][0]["residence_status"], "EU Blue Card")
+        records = document["records"]
+        cases = records["expat.case"]
+        self.assertEqual([c["name"] for c in cases], [self.case.name])
+        self.assertEqual(cases[0]["residence_status"], "EU Blue Card")
+        self.assertEqual(cases[0]["occupation"], "Robotics engineer at Rheinblick")
+        self.assertIn("salary threshold", records["expat.consultation"][0]["note"])
         self.assertEqual(
-            document["cases"][0]["occupation"], "Robotics engineer at Rheinblick"
+            records["expat.referral"][0]["reason"], "Recognition of Priya's degree"
         )
-        self.assertIn("salary threshold", document["consultations"][0]["note"])
         self.assertEqual(
-            document["referrals"][0]["reason"], "Recognition of Priya's degree"
-        )
-        self.assertEqual(
-            sorted(r["event_id"] for r in document["event_registrations"]),
+            sorted(r["event_id"] for r in records["event.registration"]),
             ["Blue Card Workshop", "Chamber New Year Reception"],
         )
         bodies = [message["body"] for message in document["messages"]]
@@ -555,11 +555,11 @@ class TestRetention(ExpatPrivacyCase):
         original = ResPartner._expat_anonymize
         seen = []
 
-        def anonymize(partner):
-            seen.append(partner)
-            if fail_on is not None and len(seen) == fail_on:
+        def anonymize(partners):
+            seen.extend(partners)
+            if fail_on is not None and len(seen) >= fail_on:
                 raise RuntimeError("worker killed")
-            return original(partner)
+            return original(partners)
 
         with (
             patch.object(IrCron, "_commit_progress", commit_progress),
@@ -604,11 +604,11 @@ class TestRetention(ExpatPrivacyCase):
         blocked = self.due[0]
         original = ResPartner._expat_anonymize
 
-        def anonymize(partner):
-            if partner == blocked:
-                partner.name = "half done"  # must be undone
-                raise UserError(partner.env._("cannot be anonymised"))
-            return original(partner)
+        def anonymize(partners):
+            if blocked in partners:
+                blocked.name = "half done"  # must be undone
+                raise UserError(partners.env._("cannot be anonymised"))
+            return original(partners)
 
         with patch.object(ResPartner, "_expat_anonymize", anonymize):
             self._run_cron()
