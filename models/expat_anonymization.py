@@ -52,8 +52,9 @@ class ExpatAnonymization(models.AbstractModel):
 
         :param partners: ``res.partner`` recordset
         :return: dict with ``records`` ({model: count}), ``messages``,
-            ``attachments`` (counts erased) and ``kept`` ({model: message
-            ids kept})
+            ``attachments`` (counts erased), ``kept`` ({model: message
+            ids kept}) and ``kept_by_partner`` ({partner id: {model: message
+            ids}})
         """
         env = self.env(
             su=True,
@@ -107,6 +108,7 @@ class ExpatAnonymization(models.AbstractModel):
         for model, ids in kept_elsewhere["by_model"].items():
             kept["by_model"].setdefault(model, []).extend(ids)
         kept["ids"] |= kept_elsewhere["ids"]
+        kept_by_partner = self._kept_by_partner(partners, kept["ids"])
         self._erase_tracking_values(erased)
         attachment_count = self._erase_attachments(ids_by_model, erased)
         self._erase_mails(erased, partners, patterns, kept["ids"])
@@ -127,13 +129,13 @@ class ExpatAnonymization(models.AbstractModel):
         # The inventory itself, the persons last.
         partners.bank_ids.unlink()
         (partners.child_ids - partners).write({"parent_id": False})
-        inventory = env["expat.personal.data"]
         for recordset in records.values():
-            self._write_anonymized(recordset, inventory._anonymized_values(recordset))
+            env["expat.personal.data"]._clear(recordset)
         # Names other records show of these ones: recomputed from the
         # anonymised records.
         activities.modified(["res_id"])
-        ratings.modified(["res_id"])
+        if ratings:
+            ratings.modified(["res_id"])
         env.flush_all()
         self._rename_tracked_references(records, kept["ids"])
         self._erase_live_notifications(patterns + name_patterns)
@@ -142,8 +144,9 @@ class ExpatAnonymization(models.AbstractModel):
             "messages": len(erased),
             "attachments": attachment_count,
             "kept": kept["by_model"],
+            "kept_by_partner": kept_by_partner,
         }
-        self._log(partners, already, result)
+        env["expat.privacy.log"]._log_anonymization(partners, already, result)
         return result
 
     # ------------------------------------------------------------------
@@ -207,20 +210,41 @@ class ExpatAnonymization(models.AbstractModel):
         return kept
 
     @api.model
-    def _write_anonymized(self, recordset, values):
-        """Write ``values`` on ``recordset`` in one ``write()``; files
-        (binary fields) are only cleared on the records that have one, since
-        clearing an empty one costs a query per record."""
-        binaries = [
-            fname
-            for fname, value in values.items()
-            if not value and recordset._fields[fname].type == "binary"
-        ]
-        for fname in binaries:
-            holders = recordset.with_context(bin_size=True).filtered(fname)
-            if holders:
-                holders.write({fname: False})
-        recordset.write({k: v for k, v in values.items() if k not in binaries})
+    def _kept_by_partner(self, partners, kept_ids):
+        """Whose are the kept messages (only when some were kept, before
+        anything else changes): the messages on a person's records, written
+        by them or carrying their address.
+
+        :return: dict {partner id: {model: [message ids]}}
+        """
+        if not kept_ids:
+            return {}
+        thread_class = self.pool["mail.thread"]
+        kept = self.env["mail.message"].browse(sorted(kept_ids))
+        result = {}
+        for partner in partners:
+            threads = {
+                (model, record_id)
+                for model, recordset in self.env["expat.personal.data"]
+                ._personal_records(partner)
+                .items()
+                if issubclass(self.pool[model], thread_class)
+                for record_id in recordset.ids
+            } | {("res.partner", partner.id)}
+            email = partner.email_normalized
+            for message in kept:
+                addresses = " ".join(
+                    message[fname] or "" for fname in MESSAGE_ADDRESS_FIELDS
+                ).lower()
+                if (
+                    (message.model, message.res_id) in threads
+                    or message.author_id == partner
+                    or (email and email in addresses)
+                ):
+                    result.setdefault(partner.id, {}).setdefault(
+                        message.model or "", []
+                    ).append(message.id)
+        return result
 
     @api.model
     def _erase_tracking_values(self, messages):
@@ -278,7 +302,7 @@ class ExpatAnonymization(models.AbstractModel):
         """Clear the comments of the ratings given on the records or by the
         persons (only when the rating app is installed)."""
         if "rating.rating" not in self.env:
-            return self.env["mail.activity"]
+            return None
         ratings = self.env["rating.rating"].search(
             self._on_records_domain(ids_by_model, "res_model")
             | Domain("partner_id", "in", partners.ids)
@@ -368,47 +392,3 @@ class ExpatAnonymization(models.AbstractModel):
             self.env.cr.execute(
                 SQL("DELETE FROM bus_bus WHERE message ILIKE ANY(%s)", patterns)
             )
-
-    @api.model
-    def _log(self, partners, already, result):
-        """One privacy-log entry per person; it names no personal data."""
-        counts = ", ".join(
-            f"{self.env['ir.model']._get(model).name} {count}"
-            for model, count in sorted(result["records"].items())
-        )
-        kept_note = ""
-        if result["kept"]:
-            kept_note = " " + self.env._(
-                "Kept because another application refused the change: "
-                "%(kept)s. They are retained under Art. 17(3)(b) GDPR (a legal "
-                "obligation to keep them, such as an accounting audit trail) "
-                "and erased when that obligation ends.",
-                kept="; ".join(
-                    self.env._(
-                        "%(count)s messages on %(model)s (messages %(ids)s)",
-                        count=len(ids),
-                        model=self.env["ir.model"]._get(model).name or model,
-                        ids=", ".join(map(str, sorted(ids))),
-                    )
-                    for model, ids in sorted(result["kept"].items())
-                ),
-            )
-        self.env["expat.privacy.log"]._log_many(
-            "anonymize",
-            partners,
-            {
-                partner.id: self.env._(
-                    "%(state)s (%(batch)s persons in this run): %(counts)s; "
-                    "%(messages)s messages, %(attachments)s attachments erased.",
-                    state=self.env._("Again")
-                    if partner in already
-                    else self.env._("Anonymised"),
-                    batch=len(partners),
-                    counts=counts,
-                    messages=result["messages"],
-                    attachments=result["attachments"],
-                )
-                + kept_note
-                for partner in partners
-            },
-        )

@@ -188,40 +188,34 @@ class ExpatDossierMixin(models.AbstractModel):
         return dossiers
 
     def write(self, vals):
-        if "user_id" in vals and not {"company_id", "shared_company_ids"} & set(vals):
+        organisations_change = bool({"company_id", "shared_company_ids"} & set(vals))
+        if "user_id" in vals and not organisations_change:
             # Refused before anything happens: no follower, no notice.
             self._expat_check_user_id(self.env["res.users"].browse(vals["user_id"]))
-        if not {"company_id", "shared_company_ids"} & set(vals):
-            return self._expat_write_stage(vals)
+        to_stamp = self.browse()
+        if "stage_id" in vals:
+            vals = {"date_last_stage_update": fields.Datetime.now(), **vals}
+            if not self.env["expat.stage"].browse(vals["stage_id"]).is_closed:
+                vals["closed_date"] = False
+            elif "closed_date" not in vals:
+                # Moving between closed stages keeps the original closing
+                # date; an explicit closing date (data import) wins.
+                to_stamp = self.filtered(lambda dossier: not dossier.closed_date)
         allowed_before = {
-            dossier.id: dossier._expat_allowed_companies() for dossier in self
+            dossier.id: dossier._expat_allowed_companies()
+            for dossier in (self if organisations_change else self.browse())
         }
-        res = self._expat_write_stage(vals)
-        self.filtered(
-            lambda dossier: allowed_before[dossier.id]
-            - dossier._expat_allowed_companies()
-        )._expat_remove_outsiders()
-        self._expat_check_user_id()
-        return res
-
-    def _expat_write_stage(self, vals):
-        """``write()`` with the stage bookkeeping (closing date)."""
-        if "stage_id" not in vals:
-            return super().write(vals)
-        vals = {"date_last_stage_update": fields.Datetime.now(), **vals}
-        stage = self.env["expat.stage"].browse(vals["stage_id"])
-        if not stage.is_closed:
-            return super().write(dict(vals, closed_date=False))
-        # Moving between closed stages keeps the original closing date; an
-        # explicit closing date (data import) wins.
-        to_stamp = self.filtered(lambda dossier: not dossier.closed_date)
-        if "closed_date" in vals:
-            to_stamp = self.browse()
         res = super().write(vals)
         if to_stamp:
             super(ExpatDossierMixin, to_stamp).write(
                 {"closed_date": fields.Date.context_today(self)}
             )
+        if organisations_change:
+            self.filtered(
+                lambda dossier: allowed_before[dossier.id]
+                - dossier._expat_allowed_companies()
+            )._expat_remove_outsiders()
+            self._expat_check_user_id()
         return res
 
     def copy_data(self, default=None):

@@ -111,6 +111,23 @@ class ExpatPersonalData(models.AbstractModel):
         return values
 
     @api.model
+    def _clear(self, recordset):
+        """Clear the personal fields of ``recordset`` by the rule, in one
+        ``write()``; files (binary fields) only on the records that have one,
+        since clearing an empty one costs a query per record."""
+        values = self._anonymized_values(recordset)
+        binaries = [
+            fname
+            for fname, value in values.items()
+            if not value and recordset._fields[fname].type == "binary"
+        ]
+        for fname in binaries:
+            holders = recordset.with_context(bin_size=True).filtered(fname)
+            if holders:
+                holders.write({fname: False})
+        recordset.write({k: v for k, v in values.items() if k not in binaries})
+
+    @api.model
     def _export_fields(self, model):
         """The fields of ``model`` that the Art. 15 export lists: the
         personal fields and the kept ones, in that order, without repeats.

@@ -72,6 +72,68 @@ class ExpatPrivacyLog(models.Model):
             ]
         )
 
+    @api.model
+    def _log_anonymization(self, partners, already, result):
+        """One entry per anonymised person, naming no personal data: what
+        was erased in the run and what another application made us keep.
+
+        :param partners: the persons anonymised together
+        :param already: those of them anonymised before
+        :param result: the dict returned by ``expat.anonymization._anonymize``
+        """
+        counts = ", ".join(
+            f"{self.env['ir.model']._get(model).name} {count}"
+            for model, count in sorted(result["records"].items())
+        )
+        self._log_many(
+            "anonymize",
+            partners,
+            {
+                partner.id: self.env._(
+                    "%(state)s (%(batch)s persons in this run): %(counts)s; "
+                    "%(messages)s messages, %(attachments)s attachments erased.",
+                    state=self.env._("Again")
+                    if partner in already
+                    else self.env._("Anonymised"),
+                    batch=len(partners),
+                    counts=counts,
+                    messages=result["messages"],
+                    attachments=result["attachments"],
+                )
+                + self._kept_note(
+                    result["kept_by_partner"].get(partner.id)
+                    if len(partners) > 1
+                    else result["kept"]
+                )
+                for partner in partners
+            },
+        )
+
+    @api.model
+    def _kept_note(self, kept):
+        """The sentence naming the messages kept (Art. 17(3)(b) GDPR).
+
+        :param kept: dict {model: [message ids]}, may be empty or None
+        :return: str, empty when nothing was kept
+        """
+        if not kept:
+            return ""
+        return " " + self.env._(
+            "Kept because another application refused the change: "
+            "%(kept)s. They are retained under Art. 17(3)(b) GDPR (a legal "
+            "obligation to keep them, such as an accounting audit trail) "
+            "and erased when that obligation ends.",
+            kept="; ".join(
+                self.env._(
+                    "%(count)s messages on %(model)s (messages %(ids)s)",
+                    count=len(ids),
+                    model=self.env["ir.model"]._get(model).name or model,
+                    ids=", ".join(map(str, sorted(ids))),
+                )
+                for model, ids in sorted(kept.items())
+            ),
+        )
+
     # The log is append-only: nothing, not even the superuser, changes it.
     def write(self, vals):  # pylint: disable=method-required-super
         self.check_access("write")

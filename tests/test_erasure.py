@@ -314,7 +314,7 @@ class TestErasureRefused(ExpatErasureCase):
 
         def write(messages, vals):
             if "body" in vals and any(m.model == model for m in messages):
-                raise UserError("Audit trail: messages cannot be changed.")
+                raise UserError(messages.env._("Audit trail: no change."))
             return original(messages, vals)
 
         self.patch(Message, "write", write)
@@ -334,8 +334,13 @@ class TestErasureRefused(ExpatErasureCase):
         self._flush_tracking()
         self.case.stage_id = self.stage_closed
         self.case.sudo().closed_date = date(2020, 1, 1)
+        # Anonymised in the same batch, with nothing kept.
+        former = self.env["res.partner"].create({"name": "Former client"})
+        former_case = self._create_case(person_id=former.id)
+        former_case.stage_id = self.stage_closed
+        former_case.sudo().closed_date = date(2020, 1, 1)
         self._refuse_changes_on("expat.referral")
-        self.assertEqual(self._run_retention(), 1)
+        self.assertEqual(self._run_retention(), 2)
         self._flush_tracking()
         self.assertTrue(self.ana.expat_anonymized)
         self.assertTrue(self.case.anonymized)
@@ -351,8 +356,13 @@ class TestErasureRefused(ExpatErasureCase):
         self.assertIn("Referral", log.note)
         for message in kept:
             self.assertIn(str(message.id), log.note)
+        former_log = self.env["expat.privacy.log"].search(
+            [("partner_id", "=", former.id)]
+        )
+        self.assertTrue(former.expat_anonymized)
+        self.assertNotIn("Art. 17(3)", former_log.note)
         run = self.env["expat.privacy.log"].search([("action", "=", "retention")])
-        self.assertIn("1 of 1", run.note)
+        self.assertIn("2 of 2", run.note)
 
 
 class TestErasureSpeed(ExpatErasureCase):

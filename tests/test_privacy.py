@@ -403,6 +403,50 @@ class TestExport(ExpatPrivacyCase):
         )
         self.assertEqual(log.action, "export")
 
+    def test_export_lists_what_the_anonymisation_clears(self):
+        """Both read one inventory: every record it finds is exported with
+        every personal field, and afterwards every such field is empty or
+        holds the fixed replacement."""
+        inventory = self.env["expat.personal.data"]
+        records = inventory._personal_records(self.person)
+        self.assertEqual(
+            set(records),
+            {
+                "res.partner",
+                "expat.case",
+                "expat.consultation",
+                "expat.referral",
+                "event.registration",
+            },
+        )
+        self.person.with_user(self.manager).action_expat_data_export()
+        document = self.env["expat.data.export"]._document(self.person)
+        for model, recordset in records.items():
+            if model == "res.partner":
+                rows = [document["person"]]
+            else:
+                rows = document["records"][model]
+            self.assertEqual(
+                sorted(row["id"] for row in rows), sorted(recordset.ids), model
+            )
+            for row in rows:
+                self.assertLessEqual(
+                    set(recordset._expat_personal_fields()), set(row), model
+                )
+        self.assertEqual(document["person"]["vat"], "DE123456789")
+        self._close(self.case)
+        self.person.with_user(self.manager).action_expat_anonymize()
+        self.env.invalidate_all()
+        for model, recordset in records.items():
+            replacement = inventory._anonymized_values(recordset)
+            for record in recordset:
+                for fname in record._expat_personal_fields():
+                    with self.subTest(model=model, field=fname):
+                        if isinstance(replacement[fname], str):
+                            self.assertEqual(record[fname], replacement[fname])
+                        else:
+                            self.assertFalse(record[fname])
+
     def test_export_is_for_managers(self):
         for user in (self.advisor_a, self.reporting):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
