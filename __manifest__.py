@@ -55,5 +55,6 @@
         "demo/expat_referral_demo.xml",
         "demo/event_event_demo.xml",
         "demo/expat_stage_demo.xml",
+        "demo/rating_rating_demo.xml",
     ],
 }

@@ -390,7 +390,7 @@ class TestErasureSpeed(ExpatErasureCase):
             case.stage_id = cls.stage_closed
 
     # The batch persons' closed cases each sent a rating request (a mail,
-    # a notification and a rating to erase too): 70 rather than 50.
+    # a notification and a rating to erase too): 70 rather than 53.
     @warmup
     def test_query_count_of_one_anonymisation(self):
         with self.assertQueryCount(__system__=70):

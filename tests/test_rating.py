@@ -394,6 +394,10 @@ class TestRatingFigures(ExpatRatingCase):
             case, 1, datetime(2026, 9, 1, 10, 0), "Priya waited three weeks"
         )
         self.assertIn("Priya", rating.res_name)
+        # The Art. 15 export lists the rating with the comment.
+        document = self.env["expat.data.export"]._document(self.person)
+        (exported,) = document["records"]["rating.rating"]
+        self.assertEqual(exported["feedback"], "Priya waited three weeks")
         before = self._kpis(self.manager, self.org_a.ids)
         self.person.with_user(self.manager).action_expat_anonymize()
         self.env.flush_all()
