@@ -302,9 +302,12 @@ class TestRatingFigures(ExpatRatingCase):
                     }
                 )
             )
+            data = wizard._report_data()
+            # Ratings are no consultations: the breakdown tables stay empty.
+            self.assertFalse([t["title"] for t in data["tables"] if t["lines"]])
             return {
                 line["label"]: (line["value"], line["previous"])
-                for line in wizard._report_data()["headline"]
+                for line in data["headline"]
             }
 
         lines_a = headline(self.org_a)
