@@ -238,9 +238,13 @@ class ExpatCase(models.Model):
         return cases
 
     def write(self, vals):
+        closing = self.filtered(lambda case: not case.is_closed)
         res = super().write(vals)
         if {"permit_expiry_date", "user_id", "stage_id"} & set(vals):
             self._schedule_permit_reminder()
+        if "stage_id" in vals:
+            # Once the whole change is written (closing date, tracking).
+            closing.filtered("is_closed")._expat_send_rating_request()
         return res
 
     def _permit_reminder_days(self):

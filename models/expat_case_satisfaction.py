@@ -5,21 +5,12 @@ class ExpatCaseSatisfaction(models.AbstractModel):
     """The satisfaction survey of a case, on Odoo's rating app: who is asked
     and when, and the ratings on the case form. Mixed into ``expat.case``
     next to ``rating.mixin`` (it relies on the case's ``person_id``,
-    ``anonymized`` and ``consent_withdrawn_date``; the rating mixin's own
-    hooks are overridden on the case). See the README, "Satisfaction"."""
+    ``anonymized`` and ``consent_withdrawn_date``; the case's ``write``
+    sends the request and overrides the rating mixin's own hooks). See the
+    README, "Satisfaction"."""
 
     _name = "expat.case.satisfaction"
     _description = "Expat Case Satisfaction Survey"
-
-    def write(self, vals):
-        """A case that reaches a closed stage asks its person for a rating
-        (``_expat_send_rating_request``)."""
-        if "stage_id" not in vals:
-            return super().write(vals)
-        closing = self.filtered(lambda case: not case.is_closed)
-        result = super().write(vals)
-        closing.filtered("is_closed")._expat_send_rating_request()
-        return result
 
     def _expat_rating_objected(self):
         """The cases whose person must not be asked for a rating: the person
