@@ -17,6 +17,7 @@ from . import expat_desk_report
 from . import expat_privacy_log
 from . import expat_personal_data
 from . import expat_anonymization
+from . import expat_anonymization_mail
 from . import expat_data_export
 from . import res_partner_privacy
 from . import expat_intake_attempt
