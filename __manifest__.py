@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "application": True,
-    "depends": ["mail", "contacts", "event", "spreadsheet_dashboard"],
+    "depends": ["mail", "contacts", "event", "rating", "spreadsheet_dashboard"],
     "uninstall_hook": "uninstall_hook",
     "data": [
         "security/expat_security.xml",
@@ -69,5 +69,6 @@
         "demo/event_event_demo.xml",
         "demo/expat_stage_demo.xml",
         "demo/expat_procedure_demo.xml",
+        "demo/rating_rating_demo.xml",
     ],
 }

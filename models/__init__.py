@@ -3,6 +3,7 @@ from . import expat_stage
 from . import expat_municipality
 from . import expat_dossier_mixin
 from . import expat_company_contact
+from . import expat_case_satisfaction
 from . import expat_case
 from . import expat_consultation
 from . import expat_referral
@@ -10,6 +11,7 @@ from . import res_partner
 from . import res_config_settings
 from . import event_event
 from . import event_registration
+from . import rating_rating
 from . import event_registration_answer
 from . import expat_desk_report
 from . import expat_privacy_log

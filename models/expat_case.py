@@ -31,7 +31,7 @@ RESIDENCE_STATUSES = [
 class ExpatCase(models.Model):
     _name = "expat.case"
     _description = "Expat Case"
-    _inherit = ["expat.dossier.mixin"]
+    _inherit = ["expat.dossier.mixin", "rating.mixin", "expat.case.satisfaction"]
     _expat_sequence_code = "expat.case"
     _expat_party_field = "person_id"
     _rec_names_search = ["name", "person_id"]
@@ -268,9 +268,13 @@ class ExpatCase(models.Model):
         return cases
 
     def write(self, vals):
+        closing = self.filtered(lambda case: not case.is_closed)
         res = super().write(vals)
         if {"permit_expiry_date", "user_id", "stage_id"} & set(vals):
             self._schedule_permit_reminder()
+        if "stage_id" in vals:
+            # Once the whole change is written (closing date, tracking).
+            closing.filtered("is_closed")._expat_send_rating_request()
         return res
 
     def _permit_reminder_days(self):
@@ -313,6 +317,11 @@ class ExpatCase(models.Model):
                 date=format_date(env, expiry),
             )
             place_activity(case, activity, activity_type, deadline, user, summary)
+
+    def _rating_get_partner(self):
+        """The person rates their case (rating.mixin; the survey itself is
+        in ``expat.case.satisfaction``)."""
+        return self.person_id
 
     # ------------------------------------------------------------------
     # Actions

@@ -8,17 +8,30 @@ from .expat_case import RESIDENCE_STATUSES
 from .expat_dossier_mixin import CHANNELS
 from .res_partner import COMPANY_SIZES
 
+# One row of expat.desk.report is one of these; every headline figure is
+# one aggregate over the rows of one type (see README, "The figures").
 ACTIVITY_TYPES = [
     ("company", "Company consultation"),
     ("individual", "Individual consultation"),
     ("event", "Event participation"),
+    ("event_held", "Event held"),
+    ("rating", "Satisfaction rating"),
 ]
 
 
 class ExpatDeskReport(models.Model):
-    """The desk's activity for its figures: one row per consultation and one
-    per attended registration of a desk event. It holds no names of
-    individuals; ``person_key`` only tells them apart for distinct counts."""
+    """The desk's activity for its figures: one row per consultation, one
+    per attended registration of a desk event and one per desk event held
+    (whether anybody came or not), and one per satisfaction rating given on
+    a case. It holds no names of individuals; ``person_key`` only tells
+    them apart for distinct counts. A rating row carries only its value,
+    day, organisation and municipality: not the person, the advisor or the
+    consultation, so ratings cannot be traced to anybody.
+
+    Row ids: a consultation row has the consultation's id (its topics are
+    read through the consultation's relation table); the other rows have
+    negative ids, ``-3 * id`` for registrations, ``-3 * id - 1`` for
+    events and ``-3 * id - 2`` for ratings, so that they never collide."""
 
     _name = "expat.desk.report"
     _description = "Expat Service Desk Figures"
@@ -63,7 +76,9 @@ class ExpatDeskReport(models.Model):
             "company_id",
             "user_id",
         ],
-        "res.partner": ["is_company", "municipality_id", "company_size"],
+        "res.partner": ["is_company", "municipality_id", "company_size", "tz"],
+        "rating.rating": ["rating", "consumed", "rated_on", "expat_case_id"],
+        "expat.case": ["company_id", "municipality_id"],
     }
 
     date = fields.Date(readonly=True)
@@ -99,6 +114,13 @@ class ExpatDeskReport(models.Model):
     is_first = fields.Boolean(string="First Contact", readonly=True)
     duration = fields.Float(string="Hours", readonly=True, aggregator="sum")
     event_id = fields.Many2one("event.event", readonly=True)
+    rating = fields.Float(
+        string="Satisfaction (1–5)",
+        readonly=True,
+        aggregator="avg",
+        help="The value of a satisfaction rating (1 dissatisfied, 3 neutral, "
+        "5 satisfied), on rating rows only; as a measure, their average.",
+    )
     # Consultation rows have the consultation's id: they share its topics.
     topic_ids = fields.Many2many(
         "expat.topic",
@@ -131,10 +153,11 @@ class ExpatDeskReport(models.Model):
                    c.user_id AS user_id,
                    c.is_first AS is_first,
                    c.duration AS duration,
-                   NULL::integer AS event_id
+                   NULL::integer AS event_id,
+                   NULL::float AS rating
               FROM expat_consultation c
              UNION ALL
-            SELECT -r.id AS id,
+            SELECT -3 * r.id AS id,
                    %(event_date)s,
                    'event',
                    e.company_id,
@@ -149,14 +172,59 @@ class ExpatDeskReport(models.Model):
                    e.user_id,
                    FALSE,
                    0.0,
-                   e.id
+                   e.id,
+                   NULL::float
               FROM event_registration r
               JOIN event_event e ON e.id = r.event_id
               LEFT JOIN res_partner p ON p.id = r.partner_id
               LEFT JOIN res_partner emp ON emp.id = r.employer_id
              WHERE %(attended)s
+             UNION ALL
+            SELECT -3 * e.id - 1 AS id,
+                   %(event_date)s,
+                   'event_held',
+                   e.company_id,
+                   NULL::integer,
+                   NULL::bigint,
+                   NULL::integer,
+                   NULL::varchar,
+                   NULL::integer,
+                   NULL::varchar,
+                   NULL::varchar,
+                   'event',
+                   e.user_id,
+                   FALSE,
+                   0.0,
+                   e.id,
+                   NULL::float
+              FROM event_event e
+             WHERE %(desk_event)s
+             UNION ALL
+            SELECT -3 * rt.id - 2 AS id,
+                   %(rating_date)s,
+                   'rating',
+                   rc.company_id,
+                   NULL::integer,
+                   NULL::bigint,
+                   rc.municipality_id,
+                   NULL::varchar,
+                   NULL::integer,
+                   NULL::varchar,
+                   NULL::varchar,
+                   NULL::varchar,
+                   NULL::integer,
+                   FALSE,
+                   0.0,
+                   NULL::integer,
+                   rt.rating
+              FROM %(rating_from)s
+             WHERE %(rating_given)s
             """,
+            rating_date=self._rating_date_sql(),
+            rating_from=self._rating_from_sql(),
+            rating_given=self._rating_given_condition(),
             attended=self._attended_registration_condition(),
+            desk_event=self._desk_event_condition(),
             event_date=self._event_date_sql(),
             person_key_c=self._person_key_sql(SQL.identifier("c", "person_id")),
             person_key_r=self._attendee_key_sql(),
@@ -218,6 +286,31 @@ class ExpatDeskReport(models.Model):
             " AT TIME ZONE COALESCE(e.date_tz, 'UTC'))::date"
         )
 
+    @api.model
+    def _rating_from_sql(self):
+        """Ratings of cases (alias ``rt``) with their case (``rc``) and the
+        contact of the case's organisation (``rcp``, for its time zone)."""
+        return SQL(
+            "rating_rating rt"
+            " JOIN expat_case rc ON rc.id = rt.expat_case_id"
+            " JOIN res_company rco ON rco.id = rc.company_id"
+            " LEFT JOIN res_partner rcp ON rcp.id = rco.partner_id"
+        )
+
+    @api.model
+    def _rating_given_condition(self):
+        """Ratings that count: given (consumed) with a value of 1 to 5."""
+        return SQL("rt.consumed AND rt.rating >= 1 AND rt.rated_on IS NOT NULL")
+
+    @api.model
+    def _rating_date_sql(self):
+        """The day a rating was given, in the time zone of the case's
+        organisation (its contact's), UTC when it has none."""
+        return SQL(
+            "(rt.rated_on AT TIME ZONE 'UTC'"
+            " AT TIME ZONE COALESCE(rcp.tz, 'UTC'))::date"
+        )
+
     # ------------------------------------------------------------------
     # KPIs
     # ------------------------------------------------------------------
@@ -250,8 +343,41 @@ class ExpatDeskReport(models.Model):
         [date_from, date_to] for the dossiers and events owned by
         ``company_ids`` (default: the caller's current organisations).
 
-        :return: dict with ``companies_advised``, ``individuals_advised``,
-            ``consultations``, ``hours``, ``events``, ``event_participants``
+        Each figure has one definition, shared with the rows of this report
+        (the dashboard and the annual report's tables read those; the
+        annual report's headline calls this method): the same SQL conditions
+        (``_desk_event_condition``, ``_attended_registration_condition``,
+        ``_event_date_sql``) select the rows and the figures.
+
+        :param date_from: first day counted (date or ``YYYY-MM-DD``)
+        :param date_to: last day counted (date or ``YYYY-MM-DD``)
+        :param company_ids: ids of ``res.company``; ``None`` for the
+            caller's current companies
+        :return: dict with
+
+            - ``companies_advised`` (int): distinct companies of the company
+              contacts with a consultation in the period
+              (``organisation_id`` of ``company`` rows, counted distinctly)
+            - ``individuals_advised`` (int): distinct persons of the cases
+              with a consultation in the period (``person_key`` of
+              ``individual`` rows, counted distinctly)
+            - ``consultations`` (int): consultations dated in the period
+              (``company`` + ``individual`` rows)
+            - ``hours`` (float, hours): the sum of their durations
+            - ``events`` (int): active, not cancelled desk events starting
+              in the period (the day of ``date_begin`` in the event's time
+              zone), attended or not (``event_held`` rows)
+            - ``event_participants`` (int): active, attended registrations
+              of those events (``event`` rows)
+            - ``ratings`` (int): satisfaction ratings given in the period
+              (the day of ``rated_on`` in the organisation's time zone) on
+              the organisations' cases (``rating`` rows)
+            - ``satisfaction`` (float): their average value on Odoo's scale
+              of 1 to 5, ``0.0`` when there is none (``rating`` measure)
+        :raise UserError: when the period is empty or reversed, or an
+            organisation does not exist
+        :raise AccessError: when the caller may not read the figures or
+            asks for an organisation they do not work for
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
@@ -283,24 +409,38 @@ class ExpatDeskReport(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT count(*),
-                       COALESCE(sum((
-                           SELECT count(*) FROM event_registration r
-                            WHERE r.event_id = e.id AND %(attended)s)), 0)
-                  FROM event_event e
-                 WHERE %(desk_event)s
-                   AND e.company_id = ANY(%(company_ids)s)
-                   AND %(event_date)s BETWEEN %(date_from)s AND %(date_to)s
+                SELECT ev.events, ev.participants, rt.ratings, rt.satisfaction
+                  FROM (
+                    SELECT count(*) AS events,
+                           COALESCE(sum((
+                               SELECT count(*) FROM event_registration r
+                                WHERE r.event_id = e.id AND %(attended)s)), 0)
+                               AS participants
+                      FROM event_event e
+                     WHERE %(desk_event)s
+                       AND e.company_id = ANY(%(company_ids)s)
+                       AND %(event_date)s BETWEEN %(date_from)s AND %(date_to)s
+                  ) ev, (
+                    SELECT count(*) AS ratings,
+                           COALESCE(avg(rt.rating), 0) AS satisfaction
+                      FROM %(rating_from)s
+                     WHERE %(rating_given)s
+                       AND rc.company_id = ANY(%(company_ids)s)
+                       AND %(rating_date)s BETWEEN %(date_from)s AND %(date_to)s
+                  ) rt
                 """,
                 attended=self._attended_registration_condition(),
                 desk_event=self._desk_event_condition(),
                 event_date=self._event_date_sql(),
+                rating_from=self._rating_from_sql(),
+                rating_given=self._rating_given_condition(),
+                rating_date=self._rating_date_sql(),
                 date_from=date_from,
                 date_to=date_to,
                 company_ids=company_ids,
             )
         )
-        events, participants = cr.fetchone()
+        events, participants, ratings, satisfaction = cr.fetchone()
         return {
             "companies_advised": companies,
             "individuals_advised": individuals,
@@ -308,4 +448,6 @@ class ExpatDeskReport(models.Model):
             "hours": float(hours),
             "events": events,
             "event_participants": int(participants),
+            "ratings": ratings,
+            "satisfaction": float(satisfaction),
         }

@@ -17,6 +17,7 @@ from . import test_intake
 from . import test_history_import
 from . import test_identity
 from . import test_procedure
+from . import test_rating
 from . import test_erasure
 from . import test_assignment
 from . import test_performance

@@ -20,7 +20,7 @@ KPIS = {
     "Individuals advised": "individuals_advised",
     "Consultations": "consultations",
     "Hours": "hours",
-    "Events with attendance": "events",
+    "Events": "events",
     "Participants": "event_participants",
 }
 # A label cell: =_t("English source"), translated for each user (de.po).
@@ -453,7 +453,7 @@ class TestDashboard(ExpatDeskCase):
                 "Individuals advised": 2,
                 "Consultations": 6,
                 "Hours": 6.0,
-                "Events with attendance": 1,
+                "Events": 1,
                 "Participants": 3,
             },
         )
@@ -461,3 +461,33 @@ class TestDashboard(ExpatDeskCase):
         self.assertEqual(figures, {label: kpis[key] for label, key in KPIS.items()})
         # The previous period (column C) reads the same way.
         self.assertEqual(self._data_sheet_figures("C", PERIOD, self.reporting), figures)
+
+    def test_events_nobody_attended_count_as_events(self):
+        """The dashboard's event figure is get_kpis' ``events``: events
+        held in the period, attended or not."""
+        Event = self.env["event.event"]
+        attended, nobody_came = Event.create(
+            [
+                {
+                    "name": name,
+                    "is_expat_desk": True,
+                    "date_begin": datetime(2020, month, 5, 17, 0),
+                    "date_end": datetime(2020, month, 5, 20, 0),
+                    "date_tz": "Europe/Berlin",
+                    "company_id": self.org_a.id,
+                }
+                for name, month in (("Infoabend", 2), ("Stammtisch", 3))
+            ]
+        )
+        registrations = self.env["event.registration"].create(
+            [
+                {"event_id": attended.id, "name": "Guest"},
+                {"event_id": nobody_came.id, "name": "No-show"},
+            ]
+        )
+        registrations[0].action_set_done()
+        figures = self._data_sheet_figures("B", PERIOD, self.reporting)
+        kpis = self.report.with_user(self.reporting).get_kpis(*PERIOD)
+        self.assertEqual(kpis["events"], 2)
+        self.assertEqual(kpis["event_participants"], 1)
+        self.assertEqual(figures, {label: kpis[key] for label, key in KPIS.items()})

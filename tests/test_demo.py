@@ -66,3 +66,15 @@ class TestDemoData(TransactionCase):
         self.assertTrue(registrations.filtered("company_contact_id"))
         latest = past.sorted("date_begin")[-1]
         self.assertFalse(latest.registration_ids.company_contact_id)
+
+    def test_demo_ratings(self):
+        """Closing the demo cases asked for ratings; some were given."""
+        ratings = self.env["rating.rating"].search([("expat_case_id", "!=", False)])
+        given = ratings.filtered("consumed")
+        self.assertGreaterEqual(len(given), 7)
+        self.assertTrue(ratings - given, "some requests are not answered")
+        for rating in given:
+            # Answered a few days after the case was closed.
+            self.assertGreaterEqual(
+                rating.rated_on.date(), rating.expat_case_id.closed_date
+            )

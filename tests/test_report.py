@@ -145,6 +145,8 @@ FIGURES_A = {
     "hours": 6.25,
     "events": 2,  # Infoabend and New Year
     "event_participants": 3,
+    "ratings": 0,  # see test_rating
+    "satisfaction": 0.0,
 }
 FIGURES_B = {
     "companies_advised": 0,
@@ -153,6 +155,8 @@ FIGURES_B = {
     "hours": 1.0,
     "events": 1,
     "event_participants": 3,
+    "ratings": 0,
+    "satisfaction": 0.0,
 }
 
 
@@ -172,6 +176,8 @@ class TestKpis(ExpatReportCase):
                 "hours": 7.25,
                 "events": 3,
                 "event_participants": 6,
+                "ratings": 0,
+                "satisfaction": 0.0,
             },
         )
 
@@ -425,3 +431,75 @@ class TestAnnualReport(ExpatReportCase):
         self.assertEqual(
             wizard._previous_period(), (date(2026, 2, 28), date(2026, 3, 9))
         )
+
+    def test_headline_is_get_kpis_with_an_event_nobody_attended(self):
+        """The annual report's headline figures are get_kpis' for the same
+        period and organisations, and an event nobody attended counts as an
+        event in both and in the report's rows."""
+        nobody_came = self.env["event.event"].create(
+            {
+                "name": "Nobody came",
+                "is_expat_desk": True,
+                "date_begin": datetime(2026, 3, 10, 17, 0),
+                "date_end": datetime(2026, 3, 10, 19, 0),
+                "date_tz": "Europe/Berlin",
+                "company_id": self.org_a.id,
+            }
+        )
+        # Registered, but did not come.
+        self.env["event.registration"].create(
+            {"event_id": nobody_came.id, "name": "No-show"}
+        )
+        labels = {
+            "Companies advised": "companies_advised",
+            "Individuals advised": "individuals_advised",
+            "Consultations": "consultations",
+            "Hours of advice": "hours",
+            "Events": "events",
+            "Event participants": "event_participants",
+            "Satisfaction ratings": "ratings",
+        }
+        Wizard = self.env["expat.annual.report.wizard"]
+        # Infoabend, New Year and Nobody came for A; Welcome Day B for B.
+        for user, companies, events in (
+            (self.reporting, self.org_a, 3),
+            (self.manager, self.org_a | self.org_b, 4),
+        ):
+            with self.subTest(user=user.login):
+                kpis = self._kpis(user, companies.ids)
+                self.assertEqual(kpis["events"], events)
+                headline = self._headline(self._render(user, company_ids=companies))
+                self.assertEqual(set(headline), {*labels, "Average satisfaction (1–5)"})
+                for label, key in labels.items():
+                    value = kpis[key]
+                    if key == "hours":
+                        shown = f"{value:.1f}"
+                    elif key in (
+                        "individuals_advised",
+                        "event_participants",
+                        "ratings",
+                    ):
+                        shown = Wizard._small(value)
+                    else:
+                        shown = str(value)
+                    self.assertEqual(headline[label][0], shown, label)
+                # The report's rows give the same figures.
+                rows = dict(
+                    self.env["expat.desk.report"]
+                    .with_user(user)
+                    .with_context(allowed_company_ids=companies.ids)
+                    ._read_group(
+                        [
+                            ("date", ">=", Q1[0]),
+                            ("date", "<=", Q1[1]),
+                            ("company_id", "in", companies.ids),
+                        ],
+                        ["activity_type"],
+                        ["__count"],
+                    )
+                )
+                self.assertEqual(rows["event_held"], kpis["events"])
+                self.assertEqual(rows["event"], kpis["event_participants"])
+                self.assertEqual(
+                    rows["company"] + rows["individual"], kpis["consultations"]
+                )

@@ -88,6 +88,7 @@ class ExpatAnnualReportWizard(models.TransientModel):
             ("hours", self.env._("Hours of advice"), False),
             ("events", self.env._("Events"), False),
             ("event_participants", self.env._("Event participants"), True),
+            ("ratings", self.env._("Satisfaction ratings"), True),
         ]
         headline = []
         for key, label, individuals in labels:
@@ -111,6 +112,7 @@ class ExpatAnnualReportWizard(models.TransientModel):
                     "change": change,
                 }
             )
+        headline.append(self._satisfaction_line(current, previous))
         return {
             "period": (self.date_from, self.date_to),
             "previous_period": (previous_from, previous_to),
@@ -121,6 +123,24 @@ class ExpatAnnualReportWizard(models.TransientModel):
                 for field, title, activities in self._breakdowns()
             ],
             "small_cell": SMALL_CELL,
+        }
+
+    def _satisfaction_line(self, current, previous):
+        """The headline line of the average rating (1–5): printed only for
+        periods with at least ``SMALL_CELL`` ratings, else "–"."""
+
+        def shown(kpis):
+            if kpis["ratings"] < SMALL_CELL:
+                return "–"
+            return f"{kpis['satisfaction']:.1f}"
+
+        both = min(current["ratings"], previous["ratings"]) >= SMALL_CELL
+        change = current["satisfaction"] - previous["satisfaction"]
+        return {
+            "label": self.env._("Average satisfaction (1–5)"),
+            "value": shown(current),
+            "previous": shown(previous),
+            "change": f"{change:+.1f}" if both else "–",
         }
 
     def _breakdowns(self):
@@ -160,8 +180,11 @@ class ExpatAnnualReportWizard(models.TransientModel):
             ("date", "<=", self.date_to),
             ("company_id", "in", company_ids),
         ]
-        if activities:
-            domain.append(("activity_type", "in", activities))
+        # The tables show consultations and event participation; the rows
+        # of events held only feed the headline figure.
+        domain.append(
+            ("activity_type", "in", activities or ("company", "individual", "event"))
+        )
         groups = Report._read_group(
             domain,
             [groupby, "activity_type"],

@@ -3,6 +3,22 @@ as the web client sends it) and by hand in SQL from the base tables."""
 
 from measure import Measure, explain, explain_call
 
+# Satisfaction ratings, as the report defines them: given (1-5) on a case,
+# dated by the day given in the time zone of the case's organisation.
+_RATINGS_FROM = """
+         FROM rating_rating rt
+         JOIN expat_case k ON k.id = rt.res_id AND rt.res_model = 'expat.case'
+         JOIN res_company co ON co.id = k.company_id
+         LEFT JOIN res_partner cp ON cp.id = co.partner_id
+        WHERE rt.consumed AND rt.rating >= 1
+          AND k.company_id = ANY(%(orgs)s)
+          AND timezone(COALESCE(cp.tz, 'UTC'), timezone('UTC', rt.rated_on))::date
+              BETWEEN %(date_from)s AND %(date_to)s"""
+_RATING_FIGURES = (
+    "(SELECT count(*)" + _RATINGS_FROM + "),\n"
+    "      (SELECT COALESCE(avg(rt.rating), 0)" + _RATINGS_FROM + ")"
+)
+
 KPI_SQL = """
     SELECT
       (SELECT count(DISTINCT cc.partner_id)
@@ -29,20 +45,24 @@ KPI_SQL = """
           AND e.is_expat_desk AND e.active AND e.kanban_state IS DISTINCT FROM 'cancel'
           AND e.company_id = ANY(%(orgs)s)
           AND timezone(COALESCE(e.date_tz, 'UTC'), timezone('UTC', e.date_begin))::date
-              BETWEEN %(date_from)s AND %(date_to)s)
+              BETWEEN %(date_from)s AND %(date_to)s),
+      {ratings}
     FROM (SELECT count(*) AS consultations, COALESCE(sum(c.duration), 0) AS hours
             FROM expat_consultation c
             LEFT JOIN expat_case k ON k.id = c.case_id
             LEFT JOIN expat_company_contact cc ON cc.id = c.company_contact_id
            WHERE c.date BETWEEN %(date_from)s AND %(date_to)s
              AND COALESCE(k.company_id, cc.company_id) = ANY(%(orgs)s)) x
-"""
+""".replace("{ratings}", _RATING_FIGURES)
 
 # Event rows, as the report defines them: attended registrations of active,
-# not cancelled desk events, dated by the event's start in its own time zone.
+# not cancelled desk events, dated by the event's start in its own time zone
+# (the person is the attendee), one row per desk event held, attended or not,
+# and one row per satisfaction rating given on a case.
 _EVENT_ROWS = """
         SELECT d.day, e.company_id, r.employer_id,
-               CASE WHEN p.is_company THEN NULL ELSE r.partner_id END, 0
+               COALESCE(r.expat_person_id,
+                        CASE WHEN p.is_company THEN NULL ELSE r.partner_id END), 0
           FROM event_registration r
           JOIN event_event e ON e.id = r.event_id
           LEFT JOIN res_partner p ON p.id = r.partner_id
@@ -50,6 +70,23 @@ _EVENT_ROWS = """
                                      timezone('UTC', e.date_begin))::date AS day) d
          WHERE r.active AND r.state = 'done'
            AND e.is_expat_desk AND e.active AND e.kanban_state IS DISTINCT FROM 'cancel'
+           AND d.day BETWEEN %(date_from)s AND %(date_to)s
+         UNION ALL
+        SELECT d.day, e.company_id, NULL, NULL, 0
+          FROM event_event e
+         CROSS JOIN LATERAL (SELECT timezone(COALESCE(e.date_tz, 'UTC'),
+                                     timezone('UTC', e.date_begin))::date AS day) d
+         WHERE e.is_expat_desk AND e.active AND e.kanban_state IS DISTINCT FROM 'cancel'
+           AND d.day BETWEEN %(date_from)s AND %(date_to)s
+         UNION ALL
+        SELECT d.day, k.company_id, NULL, NULL, 0
+          FROM rating_rating rt
+          JOIN expat_case k ON k.id = rt.res_id AND rt.res_model = 'expat.case'
+          JOIN res_company co ON co.id = k.company_id
+          LEFT JOIN res_partner cp ON cp.id = co.partner_id
+         CROSS JOIN LATERAL (SELECT timezone(COALESCE(cp.tz, 'UTC'),
+                                     timezone('UTC', rt.rated_on))::date AS day) d
+         WHERE rt.consumed AND rt.rating >= 1
            AND d.day BETWEEN %(date_from)s AND %(date_to)s
 """
 # Consultation rows from the base tables: organisation, owner and person come
@@ -130,11 +167,12 @@ KPI_SQL_STORED = """
                AND e.company_id = ANY(%(orgs)s)
                AND timezone(COALESCE(e.date_tz, 'UTC'),
                             timezone('UTC', e.date_begin))::date
-                   BETWEEN %(date_from)s AND %(date_to)s)
+                   BETWEEN %(date_from)s AND %(date_to)s),
+           {ratings}
       FROM expat_consultation c
      WHERE c.date BETWEEN %(date_from)s AND %(date_to)s
        AND c.company_id = ANY(%(orgs)s)
-"""
+""".replace("{ratings}", _RATING_FIGURES)
 
 PIVOT_AGGREGATES = [
     "__count",
@@ -146,7 +184,16 @@ PIVOT_AGGREGATES = [
 
 def kpis_by_hand(cr, args, query=KPI_SQL):
     cr.execute(query, args)
-    companies, individuals, consultations, hours, events, participants = cr.fetchone()
+    (
+        companies,
+        individuals,
+        consultations,
+        hours,
+        events,
+        participants,
+        ratings,
+        satisfaction,
+    ) = cr.fetchone()
     return {
         "companies_advised": companies,
         "individuals_advised": individuals,
@@ -154,6 +201,8 @@ def kpis_by_hand(cr, args, query=KPI_SQL):
         "hours": float(hours),
         "events": events,
         "event_participants": participants,
+        "ratings": ratings,
+        "satisfaction": float(satisfaction),
     }
 
 
