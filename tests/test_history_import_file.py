@@ -1,6 +1,6 @@
 from odoo.exceptions import UserError
 
-from ..wizards.expat_history_import import MAX_ROWS
+from ..wizards.history_import.common import MAX_ROWS
 from .common_history_import import EN, ROWS_EN, ExpatHistoryImportCase, csv_bytes
 
 
