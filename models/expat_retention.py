@@ -68,8 +68,18 @@ class ExpatRetention(models.AbstractModel):
 
     @api.model
     def _anonymize_expired(self, batch_size=200):
-        """See ``res.partner._expat_anonymize_expired``.
+        """Anonymise every person due under the retention period (Art. 5(1)(e)
+        GDPR, storage limitation) through ``res.partner._expat_anonymize``,
+        ``batch_size`` persons at a time. Each batch is committed
+        (``ir.cron._commit_progress``), so an interrupted run loses at most
+        the batch in hand and the next run carries on with who is left. A
+        batch that fails is retried person by person; a person who cannot
+        be anonymised (UserError) is undone, reported in the run's log
+        entry (``expat.privacy.log``, action ``retention``) and does not
+        hold up the others. Messages another application refuses to change
+        are kept and logged (Art. 17(3)), never failing the run.
 
+        :param int batch_size: persons per committed batch
         :return: number of persons anonymised
         """
         partners = self.env["res.partner"]

@@ -371,14 +371,9 @@ class ResPartner(models.Model):
     @api.model
     def _expat_anonymize_expired(self, batch_size=200):
         """Anonymise every person due under the retention period (Art. 5(1)(e)
-        GDPR, storage limitation), ``batch_size`` persons at a time. Each
-        batch is committed (``ir.cron._commit_progress``), so an interrupted
-        run loses at most the batch in hand and the next run carries on with
-        who is left. A batch that fails is retried person by person; a person
-        who cannot be anonymised (UserError) is undone, reported in the
-        run's log entry and does not hold up the others. Messages another
-        application refuses to change are kept and logged (Art. 17(3)), never
-        failing the run.
+        GDPR), ``batch_size`` persons per committed batch; a person who
+        cannot be anonymised is skipped and reported in the run's log entry.
+        See ``expat.retention._anonymize_expired``, which the cron calls.
 
         :return: number of persons anonymised
         """
