@@ -7,6 +7,7 @@ from . import expat_case_satisfaction
 from . import expat_case
 from . import expat_consultation
 from . import expat_referral
+from . import expat_identity
 from . import res_partner
 from . import res_config_settings
 from . import event_event
@@ -19,7 +20,8 @@ from . import expat_personal_data
 from . import expat_anonymization
 from . import expat_anonymization_mail
 from . import expat_data_export
-from . import res_partner_privacy
+from . import expat_privacy_request
+from . import expat_retention
 from . import expat_intake_attempt
 from . import res_company
 from . import expat_case_acknowledgement

@@ -356,7 +356,7 @@ class ExpatCase(models.Model):
 
         :return: number of persons anonymised
         """
-        return self.env["res.partner"].sudo()._expat_anonymize_expired(batch_size)
+        return self.env["expat.retention"].sudo()._anonymize_expired(batch_size)
 
     # ------------------------------------------------------------------
     # Intake: the mail alias and the public request form

@@ -1,20 +1,6 @@
-import re
-
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
-from odoo.fields import Domain
-from odoo.tools import email_split
 
-from .expat_groups import ADVISOR_GROUP
-from .res_partner_identity import (
-    is_real_name,
-    names_clearly_differ,
-    normalize_name,
-    split_address,
-)
-
-# Odoo's merge wizard refuses more contacts at once (base_partner_merge.py).
-MERGE_LIMIT = 3
+from .expat_groups import ADVISOR_GROUP, MANAGER_GROUP
 
 COMPANY_SIZES = [
     ("1_9", "1–9 employees"),
@@ -53,6 +39,28 @@ class ResPartner(models.Model):
         groups=ADVISOR_GROUP,
     )
     expat_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
+    expat_duplicate_count = fields.Integer(
+        compute="_compute_expat_duplicate_count",
+        string="Possible Duplicates",
+        groups=ADVISOR_GROUP,
+    )
+    expat_data_export = fields.Binary(
+        string="Personal Data Export",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="The Art. 15 exports of this person. Stored as attachments of "
+        "this field so that only desk managers can read them.",
+    )
+    expat_retention_due = fields.Boolean(
+        string="Due for Anonymisation",
+        compute="_compute_expat_retention_due",
+        search="_search_expat_retention_due",
+        groups=MANAGER_GROUP,
+        help="Every case of this person is closed for longer than the "
+        "retention period (Settings).",
+    )
 
     @api.model
     def default_get(self, fields):
@@ -118,14 +126,9 @@ class ResPartner(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Who is who: identity rules (see res_partner_identity.py)
+    # Who is who (contract): the rules are in res_partner_identity.py, their
+    # application to the contacts in expat.identity (expat_identity.py).
     # ------------------------------------------------------------------
-
-    expat_duplicate_count = fields.Integer(
-        compute="_compute_expat_duplicate_count",
-        string="Possible Duplicates",
-        groups=ADVISOR_GROUP,
-    )
 
     @api.model
     def _expat_normalize_name(self, name):
@@ -136,46 +139,16 @@ class ResPartner(models.Model):
             ``"jose garcia"``; ``""`` for an empty name
         :rtype: str
         """
-        return normalize_name(name)
+        return self.env["expat.identity"]._normalize_name(name)
 
     @api.model
     def _expat_names_differ(self, name_a, name_b):
         """Whether two names clearly belong to different people (see
-        :func:`names_clearly_differ`)."""
-        return names_clearly_differ(name_a, name_b)
+        :func:`res_partner_identity.names_clearly_differ`).
 
-    @api.model
-    def _expat_phone_domain(self, phone):
-        """Contacts with this phone number, however it is written: the
-        number as Odoo sanitises it (E.164 when the ``phonenumbers`` library
-        is there; numbers without a country code read in the current
-        company's country), or the same digits (Odoo's
-        ``phone_mobile_search``, which also equates ``+49`` and ``0049``).
-
-        :return: a ``Domain``, or ``None`` when ``phone`` holds no number
+        :return: bool; ``False`` when a name is missing or an e-mail address
         """
-        phone = (phone or "").strip()
-        if len(re.sub(r"\D", "", phone)) < 3:
-            return None
-        sanitized = (
-            self._phone_format(number=phone, country=self.env.company.country_id)
-            or phone
-        )
-        return Domain("phone_sanitized", "=", sanitized) | Domain(
-            "phone_mobile_search", "=", phone
-        )
-
-    @api.model
-    def _expat_pick_person(self, candidates, name):
-        """Of ``candidates`` (oldest first) the one ``name`` designates:
-        the same name after folding, else the oldest whose name does not
-        clearly differ; an empty recordset when every name differs."""
-        if name and "@" not in name:
-            folded = normalize_name(name)
-            same = candidates.filtered(lambda p: normalize_name(p.name) == folded)
-            if same:
-                return same[:1]
-        return candidates.filtered(lambda p: not names_clearly_differ(p.name, name))[:1]
+        return self.env["expat.identity"]._names_differ(name_a, name_b)
 
     @api.model
     def _expat_identify_person(self, name=None, email=None, phone=None):
@@ -212,55 +185,7 @@ class ResPartner(models.Model):
         :return: list of ``res.partner`` recordsets (0 or 1 record each), in
             the order of ``entries``
         """
-        partners = self.env["res.partner"]
-        parsed = []
-        for name, email, phone in entries:
-            display, address = split_address(email)
-            name = " ".join((name or "").split()) or display
-            parsed.append((name, address, (email or "").strip(), phone))
-        addresses = {address for __, address, __, __ in parsed if address}
-        by_address = {}
-        if addresses:
-            for partner in partners.search(
-                [
-                    ("is_company", "=", False),
-                    ("email_normalized", "in", list(addresses)),
-                ],
-                order="id",
-            ):
-                by_address[partner.email_normalized] = (
-                    by_address.get(partner.email_normalized, partners) | partner
-                )
-        result = []
-        for name, address, raw, phone in parsed:
-            if address:
-                person = self._expat_pick_person(
-                    by_address.get(address, partners), name
-                )
-            elif raw:
-                # Given as an address but none: it decides nothing, and name
-                # and phone must not stand in for it.
-                person = partners
-            else:
-                person = self._expat_identify_by_phone(name, phone)
-            result.append(person)
-        return result
-
-    @api.model
-    def _expat_identify_by_phone(self, name, phone):
-        """The individual with this phone number (as Odoo sanitises it)
-        whose real name does not clearly differ from ``name``; only for
-        input without an e-mail address."""
-        partners = self.env["res.partner"]
-        phone_domain = self._expat_phone_domain(phone)
-        if phone_domain is None or not is_real_name(name):
-            return partners
-        candidates = partners.search(
-            Domain("is_company", "=", False) & phone_domain, order="id"
-        ).filtered(
-            lambda p: is_real_name(p.name) and not names_clearly_differ(p.name, name)
-        )
-        return self._expat_pick_person(candidates, name)
+        return self.env["expat.identity"]._identify_persons(entries)
 
     @api.model
     def _expat_find_or_create_person(self, name, email=None, phone=None, values=None):
@@ -282,23 +207,8 @@ class ResPartner(models.Model):
         :return: ``res.partner`` record (1)
         :raise UserError: when neither a name nor an e-mail address is given
         """
-        person = self._expat_identify_person(name=name, email=email, phone=phone)
-        if person:
-            return person
-        display, address = split_address(email)
-        name = " ".join((name or "").split()) or display or address
-        if not name:
-            raise UserError(
-                self.env._("A person needs a name or an e-mail address to be recorded.")
-            )
-        return self.create(
-            {
-                "name": name,
-                "email": address or (email or "").strip() or False,
-                "phone": (phone or "").strip() or False,
-                "is_company": False,
-                **(values or {}),
-            }
+        return self.env["expat.identity"]._find_or_create_person(
+            name, email=email, phone=phone, values=values
         )
 
     @api.model
@@ -311,70 +221,18 @@ class ResPartner(models.Model):
 
         :return: the number of contacts changed
         """
-        persons = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("expat_case_ids", "!=", False), ("email", "!=", False)])
-        )
-        changed = 0
-        for person in persons:
-            __, address = split_address(person.email)
-            if (
-                address
-                and person.email != address
-                and len(email_split(person.email)) == 1
-            ):
-                person.email = address
-                changed += 1
-        return changed
-
-    # ------------------------------------------------------------------
-    # Possible duplicates and their merge
-    # ------------------------------------------------------------------
+        return self.env["expat.identity"]._clean_person_emails()
 
     def _expat_duplicates(self):
         """Other individuals who look like this one by the rules of
         :meth:`_expat_identify_person`: the same normalised e-mail address
         with a name that does not clearly differ, or the same phone number
-        with such a name (persons filed apart because a request came with
-        another address). Namesakes sharing a family or HR mailbox are not
+        with such a name. Namesakes sharing a family or HR mailbox are not
         duplicates.
 
         :return: ``res.partner`` recordset, oldest first, without ``self``
         """
-        self.ensure_one()
-        partners = self.env["res.partner"]
-        if self.is_company or not self.id:
-            return partners
-        criteria = []
-        if self.email_normalized:
-            criteria.append([("email_normalized", "=", self.email_normalized)])
-        phone_domain = self._expat_phone_domain(self.phone)
-        if phone_domain is not None and is_real_name(self.name):
-            criteria.append(phone_domain)
-        if not criteria:
-            return partners
-        candidates = partners.search(
-            Domain.AND(
-                [
-                    [("id", "!=", self.id), ("is_company", "=", False)],
-                    Domain.OR(criteria),
-                ]
-            ),
-            order="id",
-        )
-
-        def looks_alike(other):
-            if names_clearly_differ(self.name, other.name):
-                return False
-            if self.email_normalized and other.email_normalized == (
-                self.email_normalized
-            ):
-                return True
-            # The same phone: both must have a real name.
-            return is_real_name(other.name)
-
-        return candidates.filtered(looks_alike)
+        return self.env["expat.identity"]._duplicates(self)
 
     def _compute_expat_duplicate_count(self):
         # Shown on the form of one contact: one search for it.
@@ -383,87 +241,19 @@ class ResPartner(models.Model):
 
     def _expat_merge_groups(self):
         """Split this person's look-alikes into those Odoo's merge wizard
-        lets an Advisor merge with them now and the reasons for the others.
+        lets an Advisor merge with them now and the reasons for the others
+        (the wizard refuses differing ``email`` texts to non-administrators,
+        more than three contacts, a contact with its own company or contact
+        person, two contacts with user accounts).
 
-        The wizard (``base.partner.merge.automatic.wizard``) refuses users
-        other than the administrator when the ``email`` texts differ, merges
-        at most three contacts, never a contact with its own company or
-        contact person and never two contacts with user accounts. Look-alikes
-        whose address differs only in spacing or capitals have it written
-        cleanly first (the address stays the same), so that they can merge.
+        Side effect: look-alikes whose address differs only in spacing or
+        capitals have it written cleanly first (the address stays the same).
 
         :return: ``(mergeable, notes)``: a ``res.partner`` recordset of at
             most two look-alikes, and a list of translated sentences telling
             the advisor what to do with the others
         """
-        self.ensure_one()
-        lookalikes = self._expat_duplicates()
-        clean = self.email_normalized
-        if clean:
-            unclean = (self | lookalikes).filtered(
-                lambda p: p.email_normalized == clean and p.email != clean
-            )
-            if unclean:
-                unclean.check_access("write")
-                unclean.write({"email": clean})
-        mergeable = self.browse()
-        other_address, related, with_user, later = (self.browse(),) * 4
-        users = self.with_context(active_test=False).user_ids
-        for partner in lookalikes:
-            chosen = self | mergeable
-            descendants = self.search([("id", "child_of", partner.id)]) - partner
-            if partner.email != self.email:
-                other_address |= partner
-            elif descendants & chosen or partner in self.search(
-                [("id", "child_of", chosen.ids)]
-            ):
-                related |= partner
-            elif users and partner.with_context(active_test=False).user_ids:
-                with_user |= partner
-            elif len(mergeable) >= MERGE_LIMIT - 1:
-                later |= partner
-            else:
-                mergeable |= partner
-                users |= partner.with_context(active_test=False).user_ids
-        notes = []
-        if later:
-            notes.append(
-                self.env._(
-                    "%(count)s more look-alikes (%(names)s): merge these first, "
-                    "then open Possible Duplicates again (Odoo merges at most "
-                    "three contacts at a time).",
-                    count=len(later),
-                    names=", ".join(later.mapped("display_name")),
-                )
-            )
-        if other_address:
-            notes.append(
-                self.env._(
-                    "%(names)s: same name and phone number but another e-mail "
-                    "address (or none). If it is the same person, give both "
-                    "contacts the same e-mail address and merge them; if not, "
-                    "leave them apart.",
-                    names=", ".join(other_address.mapped("display_name")),
-                )
-            )
-        if related:
-            notes.append(
-                self.env._(
-                    "%(names)s: is the company or a contact person of this "
-                    "contact; Odoo does not merge a contact with its own company "
-                    "or contact persons.",
-                    names=", ".join(related.mapped("display_name")),
-                )
-            )
-        if with_user:
-            notes.append(
-                self.env._(
-                    "%(names)s: has its own user account; contacts of two users "
-                    "cannot be merged.",
-                    names=", ".join(with_user.mapped("display_name")),
-                )
-            )
-        return mergeable, notes
+        return self.env["expat.identity"]._merge_groups(self)
 
     def action_expat_merge_duplicates(self):
         """Open Odoo's merge wizard on this person and the look-alikes an
@@ -480,30 +270,123 @@ class ResPartner(models.Model):
         :raise UserError: when no look-alike can be merged now; the message
             says why and what to do
         """
-        self.ensure_one()
-        mergeable, notes = self._expat_merge_groups()
-        if not mergeable:
-            raise UserError(
-                "\n".join(
-                    [
-                        self.env._(
-                            "No look-alike of %(person)s can be merged now.",
-                            person=self.display_name,
-                        ),
-                        *notes,
-                    ]
-                )
-            )
-        partners = self | mergeable
+        return self.env["expat.identity"]._merge_action(self)
+
+    # ------------------------------------------------------------------
+    # Privacy (contract): inventory hooks of expat.personal.data
+    # ------------------------------------------------------------------
+
+    def _expat_personal_fields(self):
+        """The person's own contact data, address, free text and picture.
+
+        :return: list of field names cleared by the anonymisation
+        """
+        return [
+            *("name", "email", "phone", "street", "street2", "zip", "city"),
+            *("state_id", "country_id", "website", "comment", "vat"),
+            *("company_registry", "function", "ref", "company_name", "barcode"),
+            *("image_1920", "parent_id", "partner_latitude", "partner_longitude"),
+        ]
+
+    def _expat_personal_kept_fields(self):
+        """Kept after anonymisation (statistics), exported while it lasts."""
+        return ["lang", "municipality_id"]
+
+    def _expat_anonymized_values(self):
+        """The person stays as an archived placeholder, marked anonymised."""
         return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Merge Contacts"),
-            "res_model": "base.partner.merge.automatic.wizard",
-            "views": [[False, "form"]],
-            "target": "new",
-            "context": {
-                "active_model": "res.partner",
-                "active_ids": partners.ids,
-                "default_expat_merge_note": "\n".join(notes) or False,
-            },
+            "name": self.env._("Anonymised person"),
+            "expat_anonymized": True,
+            "active": False,
         }
+
+    @api.model
+    def _expat_personal_records(self, partners):
+        """The persons themselves."""
+        return partners
+
+    # ------------------------------------------------------------------
+    # Privacy: erasure (Art. 17), access (Art. 15), retention (Art. 5(1)(e))
+    # ------------------------------------------------------------------
+
+    def action_expat_anonymize(self):
+        """Irreversibly replace the personal data of these persons wherever
+        the inventory (``expat.personal.data``) and the mail framework keep
+        it, keeping the statistical fields of their dossiers (Art. 17 GDPR;
+        statistics under Art. 89). Idempotent: anonymising again changes
+        nothing but adds a log entry.
+
+        :return: True
+        :raise AccessError: the user is not a desk Manager, or cannot see
+            every case of the persons (all organisations selected)
+        :raise UserError: a person has a user account, or an open case and
+            the confirmation wizard did not pass
+            ``expat_anonymize_open_cases``
+        """
+        self.env["expat.privacy.request"]._check_erasable(self)
+        self._expat_anonymize()
+        return True
+
+    def _expat_anonymize(self):
+        """Anonymise these persons in one batch, without the checks of
+        :meth:`action_expat_anonymize` (the retention run calls it).
+
+        :return: dict, see ``expat.anonymization._anonymize``
+        """
+        return self.env["expat.anonymization"]._anonymize(self)
+
+    def action_expat_data_export(self):
+        """Art. 15 GDPR: write every piece of personal data the desk holds
+        about this person (the inventory of ``expat.personal.data``, their
+        messages and the names of their attachments) into a JSON document
+        and a readable HTML twin, attach both to the contact (field
+        ``expat_data_export``, Managers only), log the export and download
+        the JSON.
+
+        The JSON's top-level keys: ``document`` (title), ``controllers``
+        (the joint controllers' names), ``created`` (UTC date-time),
+        ``person`` (the contact's fields), ``records`` ({model name: list of
+        rows, one per record, ``id`` and the exported fields}), ``messages``
+        (record, date, author, subject, body, tracked ``changes``) and
+        ``attachments`` (record, name).
+
+        :return: an ``ir.actions.act_url`` downloading the JSON
+        :raise AccessError: the user is not a desk Manager or cannot see
+            every case of the person
+        """
+        self.ensure_one()
+        return self.env["expat.privacy.request"]._export(self)
+
+    @api.model
+    def _expat_retention_months(self):
+        """The retention period (Settings), in months, at least 1."""
+        return self.env["expat.retention"]._months()
+
+    @api.model
+    def _expat_retention_due_ids(self):
+        """Ids of the persons due for anonymisation: see
+        ``expat.retention._due_ids``."""
+        return self.env["expat.retention"]._due_ids()
+
+    @api.model
+    def _expat_anonymize_expired(self, batch_size=200):
+        """Anonymise every person due under the retention period (Art. 5(1)(e)
+        GDPR), ``batch_size`` persons per committed batch; a person who
+        cannot be anonymised is skipped and reported in the run's log entry.
+        See ``expat.retention._anonymize_expired``, which the cron calls.
+
+        :return: number of persons anonymised
+        """
+        return self.env["expat.retention"]._anonymize_expired(batch_size)
+
+    def _compute_expat_retention_due(self):
+        due = set(self._expat_retention_due_ids())
+        for partner in self:
+            partner.expat_retention_due = partner.id in due
+
+    def _search_expat_retention_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        self.env["expat.privacy.request"]._check_manager()
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", self._expat_retention_due_ids())]

@@ -1,12 +1,15 @@
 """Who is who: the rules that decide which person an input is about.
 
-The rules live here, as plain functions; ``res.partner``'s identity methods
+The rules live here, as plain functions; the AbstractModel
+``expat.identity`` (``expat_identity.py``) applies them to the contacts, and
+``res.partner`` offers its methods under their contract names
 (``_expat_identify_person``, ``_expat_find_or_create_person``,
-``_expat_duplicates``, in ``res_partner.py``) apply them. Every channel of
-the desk (the mail alias, the public request form, event registrations, the
-event follow-up, the duplicate finder and the history import) asks those
-methods instead of searching contacts itself, so that the rules of the
-contract's section "Who is who" hold everywhere:
+``_expat_duplicates``, ``action_expat_merge_duplicates``, in
+``res_partner.py``). Every channel of the desk (the mail alias, the public
+request form, event registrations, the event follow-up, the duplicate
+finder and the history import) asks those methods instead of searching
+contacts itself, so that the rules of the contract's section "Who is who"
+hold everywhere:
 
 * a person made from an e-mail gets the bare address in ``email`` and the
   display name in ``name``;
