@@ -6,7 +6,7 @@ from .expat_case import (
     PERMIT_REMINDER_DEFAULT,
     PERMIT_REMINDER_PARAM,
 )
-from .res_partner_privacy import RETENTION_DEFAULT, RETENTION_PARAM
+from .expat_retention import RETENTION_DEFAULT, RETENTION_PARAM
 
 
 class ResConfigSettings(models.TransientModel):

@@ -11,7 +11,7 @@ from odoo.tests import Form, new_test_user
 
 from odoo.addons.base.models.ir_cron import IrCron
 
-from ..models.res_partner_privacy import ResPartner
+from ..models.res_partner import ResPartner
 from .common import MANAGER, ExpatDeskCase
 
 PNG = base64.b64encode(
