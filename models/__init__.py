@@ -4,6 +4,8 @@ from . import expat_municipality
 from . import expat_dossier_mixin
 from . import expat_company_contact
 from . import expat_case_satisfaction
+from . import expat_case_acknowledgement
+from . import expat_case_procedure
 from . import expat_case
 from . import expat_consultation
 from . import expat_referral
@@ -24,8 +26,6 @@ from . import expat_privacy_request
 from . import expat_retention
 from . import expat_intake_attempt
 from . import res_company
-from . import expat_case_acknowledgement
 from . import expat_procedure_type
 from . import expat_procedure
-from . import expat_case_procedure
 from . import expat_procedure_report

@@ -31,7 +31,13 @@ RESIDENCE_STATUSES = [
 class ExpatCase(models.Model):
     _name = "expat.case"
     _description = "Expat Case"
-    _inherit = ["expat.dossier.mixin", "rating.mixin", "expat.case.satisfaction"]
+    _inherit = [
+        "expat.dossier.mixin",
+        "rating.mixin",
+        "expat.case.satisfaction",
+        "expat.case.acknowledgement",
+        "expat.case.procedure",
+    ]
     _expat_sequence_code = "expat.case"
     _expat_party_field = "person_id"
     _rec_names_search = ["name", "person_id"]
@@ -242,6 +248,7 @@ class ExpatCase(models.Model):
             "legal_basis",
             "consent_date",
             "consent_withdrawn_date",
+            "family_role",
             "active",
         ]
 
