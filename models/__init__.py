@@ -26,6 +26,9 @@ from . import expat_intake_attempt
 from . import res_company
 from . import expat_case_acknowledgement
 from . import expat_procedure_type
+from . import expat_procedure_schedule
 from . import expat_procedure
+from . import expat_procedure_step
+from . import expat_procedure_document
 from . import expat_case_procedure
 from . import expat_procedure_report
