@@ -4,6 +4,7 @@ from . import expat_municipality
 from . import expat_dossier_mixin
 from . import expat_company_contact
 from . import expat_case_satisfaction
+from . import expat_case_intake
 from . import expat_case
 from . import expat_consultation
 from . import expat_referral
