@@ -14,7 +14,7 @@ class ExpatProcedureSchedule(models.AbstractModel):
     ``next_step_id``, ``next_due_date`` and ``case_id``)."""
 
     _name = "expat.procedure.schedule"
-    _description = "Procedure Deadlines"
+    _description = "Procedure Schedule"
 
     def _reschedule(self):
         """Set the due date of every open step: each is due ``days`` after
