@@ -6,6 +6,7 @@ from . import expat_company_contact
 from . import expat_case_satisfaction
 from . import expat_case_acknowledgement
 from . import expat_case_procedure
+from . import expat_case_intake
 from . import expat_case
 from . import expat_consultation
 from . import expat_referral
@@ -27,5 +28,8 @@ from . import expat_retention
 from . import expat_intake_attempt
 from . import res_company
 from . import expat_procedure_type
+from . import expat_procedure_schedule
 from . import expat_procedure
+from . import expat_procedure_step
+from . import expat_procedure_document
 from . import expat_procedure_report

@@ -1,11 +1,7 @@
 from odoo import api, fields, models
 
-from .expat_case import (
-    INTAKE_COMPANY_PARAM,
-    INTAKE_USER_PARAM,
-    PERMIT_REMINDER_DEFAULT,
-    PERMIT_REMINDER_PARAM,
-)
+from .expat_case import PERMIT_REMINDER_DEFAULT, PERMIT_REMINDER_PARAM
+from .expat_case_intake import INTAKE_COMPANY_PARAM, INTAKE_USER_PARAM
 from .expat_retention import RETENTION_DEFAULT, RETENTION_PARAM
 
 

@@ -11,7 +11,9 @@ from . import test_demo
 from . import test_access
 from . import test_event
 from . import test_report
-from . import test_privacy
+from . import test_privacy_anonymize
+from . import test_privacy_export
+from . import test_privacy_consent
 from . import test_dashboard
 from . import test_intake
 from . import test_history_import_run
@@ -25,8 +27,13 @@ from . import test_identity_request_form
 from . import test_erasure_sweep
 from . import test_erasure_refused
 from . import test_erasure_speed
-from . import test_procedure
-from . import test_rating
+from . import test_procedure_deadlines
+from . import test_procedure_family
+from . import test_procedure_access
+from . import test_procedure_data
+from . import test_rating_request
+from . import test_rating_figures
+from . import test_rating_page
 from . import test_assignment
 from . import test_performance
 from . import test_tours
