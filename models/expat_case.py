@@ -37,6 +37,10 @@ class ExpatCase(models.Model):
     _expat_sequence_code = "expat.case"
     _expat_party_field = "person_id"
     _rec_names_search = ["name", "person_id"]
+
+    # rating.mixin's stored last rating, computed before the insert (a new
+    # case has none), so that creating a case costs no extra UPDATE.
+    rating_last_value = fields.Float(precompute=True)
     # The person's address: the mail gateway's loop protection counts the
     # cases opened per sender with it (mail.gateway.loop.threshold).
     _primary_email = "email"

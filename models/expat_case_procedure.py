@@ -135,7 +135,7 @@ class ExpatCaseProcedure(models.AbstractModel):
                         person=case.person_id.display_name,
                     )
                 )
-        if self._has_cycle("main_case_id"):
+        if self.filtered("main_case_id")._has_cycle("main_case_id"):
             raise ValidationError(
                 self.env._(
                     "These family links would form a loop: a principal's case "

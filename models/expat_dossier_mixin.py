@@ -82,6 +82,7 @@ class ExpatDossierMixin(models.AbstractModel):
         related="stage_id.is_closed",
         string="Closed",
         store=True,
+        precompute=True,
         index=True,
         help="The dossier is in a closed stage. The one rule for open dossiers: "
         "see _expat_open_domain().",
