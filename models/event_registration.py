@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import email_normalize, escape_psql
+from odoo.tools import email_normalize, escape_psql, format_date
 
 from .expat_groups import ADVISOR_GROUP
 
@@ -280,7 +280,7 @@ class EventRegistration(models.Model):
         return Markup("<p>%s</p>") % self.env._(
             "Follow-up of the event %(event)s on %(date)s.",
             event=self.event_id.name,
-            date=fields.Date.to_string(self._expat_start_date()),
+            date=format_date(self.env, self._expat_start_date()),
         )
 
     def _expat_open_dossier(self, model, party, organisation, values):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 PROCEDURE_STATES = [
     ("running", "Running"),
@@ -238,8 +239,8 @@ class ExpatProcedure(models.Model):
                         "Step %(step)s was done on %(done)s, before the procedure "
                         "started (%(start)s).",
                         step=early[0].name,
-                        done=early[0].done_date.strftime("%d.%m.%Y"),
-                        start=procedure.start_date.strftime("%d.%m.%Y"),
+                        done=format_date(self.env, early[0].done_date),
+                        start=format_date(self.env, procedure.start_date),
                     )
                 )
 

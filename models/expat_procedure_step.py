@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date
 
 from .expat_procedure_type import RESPONSIBLES
 
@@ -106,7 +107,7 @@ class ExpatProcedureStep(models.Model):
                         "Step %(step)s cannot be done on %(date)s: that is in "
                         "the future.",
                         step=step.name,
-                        date=step.done_date.strftime("%d.%m.%Y"),
+                        date=format_date(self.env, step.done_date),
                     )
                 )
             if start and step.done_date < start:
@@ -115,8 +116,8 @@ class ExpatProcedureStep(models.Model):
                         "Step %(step)s cannot be done on %(date)s, before the "
                         "procedure started (%(start)s).",
                         step=step.name,
-                        date=step.done_date.strftime("%d.%m.%Y"),
-                        start=start.strftime("%d.%m.%Y"),
+                        date=format_date(self.env, step.done_date),
+                        start=format_date(self.env, start),
                     )
                 )
 
@@ -170,7 +171,7 @@ class ExpatProcedureStep(models.Model):
                         "The procedure %(procedure)s only starts on %(start)s: "
                         "its steps cannot be done before.",
                         procedure=procedure.display_name,
-                        start=procedure.start_date.strftime("%d.%m.%Y"),
+                        start=format_date(self.env, procedure.start_date),
                     )
                 )
         self.write({"state": state, "done_date": today})

@@ -12,7 +12,8 @@ class TestProcedureBadInput(ExpatProcedureCase):
     @freeze_time("2026-03-02")
     def test_steps_not_before_start_nor_in_future(self):
         future = self._start(start_date=date(2026, 3, 10))
-        with self._assertRaisesText(UserError, "only starts on 10.03.2026"):
+        # The date in the reader's format (the advisor works in English).
+        with self._assertRaisesText(UserError, "only starts on 03/10/2026"):
             future.step_ids[0].with_user(self.advisor_a).action_done()
         self.assertEqual(future.step_ids[0].state, "open")
         procedure = self._start(start_date=date(2026, 2, 1))
