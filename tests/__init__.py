@@ -11,6 +11,7 @@ from . import test_demo
 from . import test_access
 from . import test_event
 from . import test_report
+from . import test_annual_report
 from . import test_privacy
 from . import test_dashboard
 from . import test_intake
