@@ -22,7 +22,7 @@ QUERY_COUNTS = {
     "registrations_50": 152,
     "follow_up_50": 464,
     "partner_counters": 4,
-    "annual_report_data": 23,
+    "annual_report_data": 21,
     "anonymisation": 47,
 }
 PAGE = 20  # cases on a kanban page in the guard (the web client asks for 80)
