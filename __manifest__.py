@@ -41,7 +41,7 @@
         "views/event_registration_views.xml",
         "wizards/expat_event_follow_up_views.xml",
         "wizards/base_partner_merge_automatic_wizard_views.xml",
-        "views/expat_desk_report_views.xml",
+        "report/expat_desk_report_views.xml",
         "wizards/expat_annual_report_wizard_views.xml",
         "wizards/expat_history_import_views.xml",
         "report/expat_annual_report.xml",

@@ -17,7 +17,6 @@ from . import event_event
 from . import event_registration
 from . import rating_rating
 from . import event_registration_answer
-from . import expat_desk_report
 from . import expat_privacy_log
 from . import expat_personal_data
 from . import expat_anonymization

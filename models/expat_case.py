@@ -40,7 +40,9 @@ class ExpatCase(models.Model):
 
     # rating.mixin's stored last rating, computed before the insert (a new
     # case has none), so that creating a case costs no extra UPDATE.
-    rating_last_value = fields.Float(precompute=True)
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last_value", store=True, precompute=True
+    )
     # The person's address: the mail gateway's loop protection counts the
     # cases opened per sender with it (mail.gateway.loop.threshold).
     _primary_email = "email"

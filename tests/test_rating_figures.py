@@ -119,7 +119,9 @@ class TestRatingFigures(ExpatRatingCase):
                     }
                 )
             )
-            data = wizard._report_data()
+            data = self.env[
+                "report.expat_service_desk.report_expat_annual"
+            ]._get_report_values(wizard.ids, wizard._report_params())
             # Ratings are no consultations: the breakdown tables stay empty.
             self.assertFalse([t["title"] for t in data["tables"] if t["lines"]])
             return {

@@ -1,12 +1,11 @@
-import hashlib
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from .expat_case import RESIDENCE_STATUSES
-from .expat_dossier_mixin import CHANNELS
-from .res_partner import COMPANY_SIZES
+from ..models.expat_case import RESIDENCE_STATUSES
+from ..models.expat_dossier_mixin import CHANNELS
+from ..models.res_partner import COMPANY_SIZES
+from . import expat_desk_report_sql as report_sql
 
 # One row of expat.desk.report is one of these; every headline figure is
 # one aggregate over the rows of one type (see README, "The figures").
@@ -135,181 +134,7 @@ class ExpatDeskReport(models.Model):
 
     @property
     def _table_query(self):
-        return SQL(
-            """
-            SELECT c.id AS id,
-                   c.date AS date,
-                   CASE WHEN c.case_id IS NOT NULL THEN 'individual'
-                        ELSE 'company' END AS activity_type,
-                   c.company_id AS company_id,
-                   c.organisation_id AS organisation_id,
-                   %(person_key_c)s AS person_key,
-                   c.municipality_id AS municipality_id,
-                   c.company_size AS company_size,
-                   c.nationality_id AS nationality_id,
-                   c.nationality_area AS nationality_area,
-                   c.residence_status AS residence_status,
-                   c.channel AS channel,
-                   c.user_id AS user_id,
-                   c.is_first AS is_first,
-                   c.duration AS duration,
-                   NULL::integer AS event_id,
-                   NULL::float AS rating
-              FROM expat_consultation c
-             UNION ALL
-            SELECT -3 * r.id AS id,
-                   %(event_date)s,
-                   'event',
-                   e.company_id,
-                   r.employer_id,
-                   %(person_key_r)s,
-                   COALESCE(p.municipality_id, emp.municipality_id),
-                   emp.company_size,
-                   NULL::integer,
-                   NULL::varchar,
-                   NULL::varchar,
-                   'event',
-                   e.user_id,
-                   FALSE,
-                   0.0,
-                   e.id,
-                   NULL::float
-              FROM event_registration r
-              JOIN event_event e ON e.id = r.event_id
-              LEFT JOIN res_partner p ON p.id = r.partner_id
-              LEFT JOIN res_partner emp ON emp.id = r.employer_id
-             WHERE %(attended)s
-             UNION ALL
-            SELECT -3 * e.id - 1 AS id,
-                   %(event_date)s,
-                   'event_held',
-                   e.company_id,
-                   NULL::integer,
-                   NULL::bigint,
-                   NULL::integer,
-                   NULL::varchar,
-                   NULL::integer,
-                   NULL::varchar,
-                   NULL::varchar,
-                   'event',
-                   e.user_id,
-                   FALSE,
-                   0.0,
-                   e.id,
-                   NULL::float
-              FROM event_event e
-             WHERE %(desk_event)s
-             UNION ALL
-            SELECT -3 * rt.id - 2 AS id,
-                   %(rating_date)s,
-                   'rating',
-                   rc.company_id,
-                   NULL::integer,
-                   NULL::bigint,
-                   rc.municipality_id,
-                   NULL::varchar,
-                   NULL::integer,
-                   NULL::varchar,
-                   NULL::varchar,
-                   NULL::varchar,
-                   NULL::integer,
-                   FALSE,
-                   0.0,
-                   NULL::integer,
-                   rt.rating
-              FROM %(rating_from)s
-             WHERE %(rating_given)s
-            """,
-            rating_date=self._rating_date_sql(),
-            rating_from=self._rating_from_sql(),
-            rating_given=self._rating_given_condition(),
-            attended=self._attended_registration_condition(),
-            desk_event=self._desk_event_condition(),
-            event_date=self._event_date_sql(),
-            person_key_c=self._person_key_sql(SQL.identifier("c", "person_id")),
-            person_key_r=self._attendee_key_sql(),
-        )
-
-    @api.model
-    def _person_key_sql(self, column):
-        """A stable pseudonym of the person in ``column``: a 52-bit keyed
-        hash (seeded from the database secret), so that nobody can look the
-        person up by it, while distinct counts stay exact in practice (a
-        collision among 100,000 persons has a chance of about one in a
-        million)."""
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        seed = int(hashlib.sha256((secret or "").encode()).hexdigest()[:15], 16)
-        return SQL("(hashtextextended(%s::text, %s) & 4503599627370495)", column, seed)
-
-    @api.model
-    def _attendee_key_sql(self):
-        """The ``person_key`` of a registration (aliases ``r``, and ``p``
-        for the contact who booked): the attendee, not who booked. The
-        attendee's contact when known (the same key as on their cases),
-        else the registration's own e-mail address and name; none for a
-        registration that only names the company that booked it."""
-        attendee = SQL(
-            "'attendee:' || lower(btrim(COALESCE(r.email, ''))) || '|'"
-            " || lower(regexp_replace(btrim(COALESCE(r.name, '')), '\\s+', ' ', 'g'))"
-        )
-        return SQL(
-            """CASE WHEN r.expat_person_id IS NOT NULL THEN %(contact)s
-                    WHEN COALESCE(p.is_company, FALSE)
-                         AND COALESCE(r.name, '') IN ('', p.name) THEN NULL
-                    WHEN COALESCE(r.email, '') = '' AND COALESCE(r.name, '') = ''
-                         THEN %(registration)s
-                    ELSE %(attendee)s END""",
-            contact=self._person_key_sql(SQL.identifier("r", "expat_person_id")),
-            registration=self._person_key_sql(SQL("'registration:' || r.id")),
-            attendee=self._person_key_sql(attendee),
-        )
-
-    @api.model
-    def _desk_event_condition(self):
-        """Events that count (alias ``e``): active, not cancelled desk events."""
-        return SQL(
-            "e.is_expat_desk AND e.active"
-            " AND COALESCE(e.kanban_state, 'normal') != 'cancel'"
-        )
-
-    @api.model
-    def _attended_registration_condition(self):
-        """Registrations that count as event participants (aliases ``r``
-        and ``e``): active and attended, of an event that counts."""
-        return SQL("r.active AND r.state = 'done' AND %s", self._desk_event_condition())
-
-    @api.model
-    def _event_date_sql(self):
-        """The day an event (alias ``e``) starts, in its own time zone."""
-        return SQL(
-            "(e.date_begin AT TIME ZONE 'UTC'"
-            " AT TIME ZONE COALESCE(e.date_tz, 'UTC'))::date"
-        )
-
-    @api.model
-    def _rating_from_sql(self):
-        """Ratings of cases (alias ``rt``) with their case (``rc``) and the
-        contact of the case's organisation (``rcp``, for its time zone)."""
-        return SQL(
-            "rating_rating rt"
-            " JOIN expat_case rc ON rc.id = rt.expat_case_id"
-            " JOIN res_company rco ON rco.id = rc.company_id"
-            " LEFT JOIN res_partner rcp ON rcp.id = rco.partner_id"
-        )
-
-    @api.model
-    def _rating_given_condition(self):
-        """Ratings that count: given (consumed) with a value of 1 to 5."""
-        return SQL("rt.consumed AND rt.rating >= 1 AND rt.rated_on IS NOT NULL")
-
-    @api.model
-    def _rating_date_sql(self):
-        """The day a rating was given, in the time zone of the case's
-        organisation (its contact's), UTC when it has none."""
-        return SQL(
-            "(rt.rated_on AT TIME ZONE 'UTC'"
-            " AT TIME ZONE COALESCE(rcp.tz, 'UTC'))::date"
-        )
+        return report_sql.table_query(self.env)
 
     # ------------------------------------------------------------------
     # KPIs
@@ -346,8 +171,9 @@ class ExpatDeskReport(models.Model):
         Each figure has one definition, shared with the rows of this report
         (the dashboard and the annual report's tables read those; the
         annual report's headline calls this method): the same SQL conditions
-        (``_desk_event_condition``, ``_attended_registration_condition``,
-        ``_event_date_sql``) select the rows and the figures.
+        of ``expat_desk_report_sql`` (``desk_event_condition``,
+        ``attended_registration_condition``, ``event_date_sql``) select the
+        rows and the figures.
 
         :param date_from: first day counted (date or ``YYYY-MM-DD``)
         :param date_to: last day counted (date or ``YYYY-MM-DD``)
@@ -429,12 +255,12 @@ class ExpatDeskReport(models.Model):
                        AND %(rating_date)s BETWEEN %(date_from)s AND %(date_to)s
                   ) rt
                 """,
-                attended=self._attended_registration_condition(),
-                desk_event=self._desk_event_condition(),
-                event_date=self._event_date_sql(),
-                rating_from=self._rating_from_sql(),
-                rating_given=self._rating_given_condition(),
-                rating_date=self._rating_date_sql(),
+                attended=report_sql.attended_registration_condition(),
+                desk_event=report_sql.desk_event_condition(),
+                event_date=report_sql.event_date_sql(),
+                rating_from=report_sql.rating_from_sql(),
+                rating_given=report_sql.rating_given_condition(),
+                rating_date=report_sql.rating_date_sql(),
                 date_from=date_from,
                 date_to=date_to,
                 company_ids=company_ids,

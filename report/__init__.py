@@ -1,0 +1,2 @@
+from . import expat_desk_report
+from . import expat_annual_report
