@@ -44,13 +44,14 @@ class ExpatCaseSatisfaction(models.AbstractModel):
         A case is asked once: not when it already has a rating (requested
         or given), nor when ``_expat_rating_objected`` excludes it. The
         e-mail is queued (sent by the mail queue), and the request is logged
-        in the case's chatter as a note. Cases created already closed (data
-        imports) are never asked."""
+        in the case's chatter as a note. Cases created already closed, and
+        cases the history import closes (context ``expat_history_import``:
+        advice given years ago), are never asked."""
         template = self.env.ref(
             "expat_service_desk.mail_template_expat_case_rating",
             raise_if_not_found=False,
         )
-        if not template or not self:
+        if not template or not self or self.env.context.get("expat_history_import"):
             return
         asked = self._expat_ratings().expat_case_id
         to_ask = self - asked

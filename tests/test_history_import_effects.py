@@ -28,6 +28,18 @@ class TestHistoryImportEffects(ExpatHistoryImportCase):
             dossiers["Neanderhaus Logistik AG"].closed_date, date(2024, 1, 10)
         )
         self.assertFalse(dossiers["Rheinblick Robotics GmbH"].is_closed, "May 20")
+        # Advice given years ago: closing it by import asks nobody to rate it.
+        priya_case = dossiers["Priya Raman"]
+        self.assertFalse(
+            self.env["rating.rating"].search(
+                [("res_model", "=", "expat.case"), ("res_id", "=", priya_case.id)]
+            )
+        )
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "expat.case"), ("res_id", "=", priya_case.id)]
+            )
+        )
 
     def test_only_managers_import_and_only_for_their_organisations(self):
         with self.assertRaises(AccessError):

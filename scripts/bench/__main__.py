@@ -33,6 +33,7 @@ import odoo.init  # noqa: F401 (Odoo's own set-up, before any other import)
 
 import dataset
 import figures
+import history_import
 import pages
 import writes
 from measure import (
@@ -49,6 +50,7 @@ ADDON = "expat_service_desk"
 PAGE_GOAL = 3.0
 CASE_CREATE_GOAL = 8
 ANONYMISATION_GOAL = 150.0
+HISTORY_IMPORT_GOAL = 200.0  # rows per second
 
 
 def parse_args(argv):
@@ -234,6 +236,22 @@ def run_writes(env, advisor_env):
             f"anonymisation: {rate:.0f} persons/s, goal {ANONYMISATION_GOAL}"
         )
     env.cr.rollback()
+    return failures + run_history_import(env)
+
+
+def run_history_import(env):
+    """Import 20,000 rows of history (dry run, import, same file again)."""
+    failures = []
+    for label, seconds, rate, counts in history_import.import_runs(env):
+        created = ", ".join(f"{key} {value:,}" for key, value in counts.items())
+        out(f"history import, {label}: {seconds:.1f} s = {rate:,.0f} rows/s")
+        out(f"  created: {created}")
+        if label == "import" and rate < HISTORY_IMPORT_GOAL:
+            failures.append(
+                f"history import: {rate:.0f} rows/s, goal {HISTORY_IMPORT_GOAL}"
+            )
+    env.cr.rollback()
+    out(f"  goal >= {HISTORY_IMPORT_GOAL:.0f} rows/s for the import")
     return failures
 
 
