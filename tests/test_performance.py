@@ -20,7 +20,7 @@ QUERY_COUNTS = {
     "case_create_next": 7,
     "consultation_create": 12,
     "registrations_50": 104,
-    "follow_up_50": 457,
+    "follow_up_50": 458,
     "partner_counters": 4,
     "annual_report_data": 21,
     "anonymisation": 78,
