@@ -1,4 +1,5 @@
 import logging
+import re
 
 from werkzeug.exceptions import HTTPException
 
@@ -8,6 +9,7 @@ from odoo.http import request
 from odoo.tools import email_normalize, plaintext2html
 
 _logger = logging.getLogger(__name__)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 MAX_MESSAGE = 10_000  # characters
 MAX_ATTACHMENT = 10 * 1024 * 1024  # bytes
@@ -33,6 +35,12 @@ class ExpatDeskRequest(http.Controller):
         csrf=False,
     )
     def expat_desk_request(self, **post):
+        # Control characters (a NUL byte cannot even be stored) are no text
+        # anybody typed: they are dropped, tabs and line breaks stay.
+        post = {
+            key: CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+            for key, value in post.items()
+        }
         lang = self._language(post.get("lang"))
         installed = dict(request.env["res.lang"].get_installed())
         if LANGUAGES[lang] in installed:

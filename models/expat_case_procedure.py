@@ -99,6 +99,9 @@ class ExpatCaseProcedure(models.AbstractModel):
 
     @api.constrains("main_case_id", "family_role", "person_id")
     def _check_family(self):
+        # Only a principal's case the user may see can be named: the link
+        # would otherwise show them another organisation's client.
+        self.main_case_id._expat_check_visible()
         for case in self:
             main = case.main_case_id
             if not main:

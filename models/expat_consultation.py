@@ -261,6 +261,9 @@ class ExpatConsultation(models.Model):
         organisations (Isolation of assignments)."""
         for consultation in self:
             dossier = consultation._dossier()
+            # A dossier the user cannot see: refused as such, without naming
+            # it or its organisations.
+            dossier._expat_check_visible()
             user = consultation.user_id
             if user and dossier and dossier._expat_outsiders(user):
                 raise ValidationError(

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
@@ -262,6 +262,18 @@ class ExpatDossierMixin(models.AbstractModel):
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         return [dict(vals, name=self.env._("New")) for vals in vals_list]
+
+    def _expat_check_visible(self):
+        """Raise AccessError unless the user behind the current environment
+        may read these dossiers, even from sudo code (Odoo runs constraints
+        as superuser). Linking a dossier the user cannot see (as a
+        principal's case, in a dialog) would show them its person's name.
+        Odoo itself (data loading, crons) is not checked.
+
+        :raise AccessError: a dossier the user cannot read
+        """
+        if self and self.env.uid != SUPERUSER_ID:
+            self.sudo(False).check_access("read")
 
     @api.model
     def _expat_open_domain(self):

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user
 
 from .common import ExpatDeskCase
@@ -82,6 +82,16 @@ class TestAssignment(ExpatDeskCase):
         self.assertEqual(consultation.user_id, self.advisor_a)
         with self.assertRaises(ValidationError):
             consultation.user_id = self.advisor_b
+
+    def test_consultation_on_a_case_the_user_cannot_see(self):
+        """Advisor B logging on A's case gets an access error that names
+        neither the case nor its organisations."""
+        with self.assertRaises(AccessError) as caught:
+            self.env["expat.consultation"].with_user(self.advisor_b).create(
+                {"case_id": self.case.id, "date": date(2026, 3, 2)}
+            )
+        self.assertNotIn(self.case.name, str(caught.exception))
+        self.assertNotIn(self.org_a.name, str(caught.exception))
 
     def test_shared_organisation_advisor_is_accepted(self):
         case = self.case.with_user(self.advisor_a)

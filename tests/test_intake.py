@@ -181,6 +181,15 @@ class TestRequestForm(HttpCase):
         self.assertIn('name="company_website"', response.text)
         self.assertIn(self.topic.name, response.text)
 
+    def test_control_characters_are_dropped(self):
+        """A NUL byte cannot be stored: the request is taken without it
+        (before, the visitor saw PostgreSQL's own error)."""
+        response = self._post(name="Null\x00 Byte", message="Hello\x00 desk\nline 2")
+        self.assertEqual(response.status_code, 200)
+        case = self.env["expat.case"].search([], order="id desc", limit=1)
+        self.assertEqual(case.person_id.name, "Null Byte")
+        self.assertIn("Hello desk", case.description)
+
     def test_valid_request_creates_a_case(self):
         before = self._counts()
         response = self._post()

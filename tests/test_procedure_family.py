@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form
 
 from .common_procedure import ExpatProcedureCase
@@ -89,6 +89,33 @@ class TestFamily(ExpatProcedureCase):
         return main.family_case_ids.filtered(
             lambda c: c.person_id.name == values["name"]
         )
+
+    def test_principal_of_another_organisation_is_refused(self):
+        """A case of another organisation (not shared) cannot be named as the
+        principal's case, by the wizard or by hand: the link would show its
+        person's name to the advisor."""
+        principal_b = self.env["res.partner"].create({"name": "Giulia Romano"})
+        case_b = self._create_case(user=self.advisor_b, person_id=principal_b.id)
+        Wizard = self.env["expat.family.member.wizard"].with_user(self.advisor_a)
+        with self.assertRaises(AccessError):
+            Wizard.create(
+                {"main_case_id": case_b.id, "name": "X", "family_role": "child"}
+            )
+        with self.assertRaises(AccessError):
+            self.case_a.with_user(self.advisor_a).write(
+                {"main_case_id": case_b.id, "family_role": "child"}
+            )
+        with self.assertRaises(AccessError):
+            self.env["expat.consent.withdrawal"].with_user(self.advisor_a).create(
+                {"case_id": case_b.id}
+            )
+        self.assertFalse(self.case_a.main_case_id)
+        # Shared with A, the same link is allowed.
+        case_b.shared_company_ids = self.org_a
+        self.case_a.with_user(self.advisor_a).write(
+            {"main_case_id": case_b.id, "family_role": "child"}
+        )
+        self.assertEqual(self.case_a.main_case_id, case_b)
 
     def test_add_family_member(self):
         member = self._add_member(self.case_a, email="lakshmi@example.com")

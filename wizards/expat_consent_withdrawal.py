@@ -20,6 +20,12 @@ class ExpatConsentWithdrawal(models.TransientModel):
         "cases, keeping only the statistics. Managers only.",
     )
 
+    @api.constrains("case_id")
+    def _check_case_visible(self):
+        """Only a case the user may see (AccessError otherwise: the dialog
+        would show its person's name)."""
+        self.case_id._expat_check_visible()
+
     @api.depends("case_id")
     def _compute_open_case_count(self):
         for wizard in self:

@@ -35,6 +35,12 @@ class ExpatFamilyMemberWizard(models.TransientModel):
     )
     consent_date = fields.Date()
 
+    @api.constrains("main_case_id")
+    def _check_main_case_visible(self):
+        """Only a case the user may see can be the principal's case
+        (AccessError otherwise: the wizard would show its person's name)."""
+        self.main_case_id._expat_check_visible()
+
     @api.depends("main_case_id")
     def _compute_nationality_id(self):
         for wizard in self:
