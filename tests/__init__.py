@@ -16,6 +16,7 @@ from . import test_privacy_export
 from . import test_privacy_consent
 from . import test_annual_report
 from . import test_dashboard
+from . import test_dashboard_figures
 from . import test_intake
 from . import test_history_import_run
 from . import test_history_import_rows

@@ -5,8 +5,8 @@ from lxml import html
 
 from odoo.exceptions import AccessError
 
+from .common_dashboard import DASHBOARD, PIVOT_VALUE
 from .common_rating import YEAR, ExpatRatingCase
-from .test_dashboard import DASHBOARD, PIVOT_VALUE
 
 
 class TestRatingFigures(ExpatRatingCase):
