@@ -92,3 +92,14 @@ def load_events(env, run, params, orgs):
         """,
         events=events.ids,
     )
+    # What the ORM stores on create: an individual who booked under their own
+    # name and address is the attendee (expat_person_id).
+    run(
+        """
+        UPDATE event_registration r SET expat_person_id = r.partner_id
+          FROM res_partner p
+         WHERE p.id = r.partner_id AND NOT p.is_company
+           AND r.event_id = ANY(%(events)s)
+        """,
+        events=events.ids,
+    )
