@@ -76,7 +76,7 @@ class ExpatPrivacyRequest(models.AbstractModel):
                     person=with_users[0].display_name,
                 )
             )
-        open_cases = cases.filtered(lambda c: not c.stage_id.is_closed)
+        open_cases = cases.filtered_domain(cases._expat_open_domain())
         if open_cases and not self.env.context.get("expat_anonymize_open_cases"):
             raise UserError(
                 self.env._(

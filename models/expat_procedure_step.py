@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_date
 
-from .expat_procedure_type import RESPONSIBLES
+from .expat_procedure_type import RESPONSIBLES, check_step_days
 
 STEP_STATES = [("open", "Open"), ("done", "Done"), ("skipped", "Skipped")]
 
@@ -123,16 +123,7 @@ class ExpatProcedureStep(models.Model):
 
     @api.constrains("days")
     def _check_days(self):
-        for step in self:
-            if step.days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The deadline of step %(step)s cannot be negative "
-                        "(entered: %(days)s days).",
-                        step=step.name,
-                        days=step.days,
-                    )
-                )
+        check_step_days(self)
 
     def write(self, vals):
         res = super().write(vals)

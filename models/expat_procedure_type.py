@@ -9,6 +9,25 @@ RESPONSIBLES = [
 ]
 
 
+def check_step_days(steps):
+    """Refuse a negative deadline on type steps or procedure steps.
+
+    :param steps: records with ``name`` and ``days`` (days after the
+        previous step, or after the procedure's start)
+    :raise ValidationError: a step with ``days`` below 0
+    """
+    for step in steps:
+        if step.days < 0:
+            raise ValidationError(
+                steps.env._(
+                    "The deadline of step %(step)s cannot be negative "
+                    "(entered: %(days)s days).",
+                    step=step.name,
+                    days=step.days,
+                )
+            )
+
+
 class ExpatProcedureType(models.Model):
     """A statutory procedure as a template: its steps, who acts in each and
     the deadline that law or practice sets for it. Managers maintain them."""
@@ -90,16 +109,7 @@ class ExpatProcedureTypeStep(models.Model):
 
     @api.constrains("days")
     def _check_days(self):
-        for step in self:
-            if step.days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The deadline of step %(step)s cannot be negative "
-                        "(entered: %(days)s days).",
-                        step=step.name,
-                        days=step.days,
-                    )
-                )
+        check_step_days(self)
 
     def _document_list(self):
         """The step's documents as a list of names (empty lines dropped)."""

@@ -98,7 +98,7 @@ def create_advisors(env, count):
 
 def open_cases(env, organisations):
     cases = env["expat.case"].search(
-        [("company_id", "in", organisations), ("stage_id.is_closed", "=", False)]
+        [("company_id", "in", organisations), *env["expat.case"]._expat_open_domain()]
     )
     by_org = {org: [] for org in organisations}
     for case in cases:

@@ -259,7 +259,7 @@ def open_dossiers(env, model, parties, rows):
         [
             (field, "in", list(ids)),
             ("company_id", "in", list(organisations)),
-            ("stage_id.is_closed", "=", False),
+            *env[model]._expat_open_domain(),
         ]
     ):
         # The model's order puts the most recent first: it wins.
