@@ -197,6 +197,50 @@ class ExpatDossierMixin(models.AbstractModel):
             dossier.consultation_hours = hours
             dossier.last_consultation_date = last
 
+    # The activity widgets of the list and kanban ask for six activity fields
+    # of every row, while most dossiers have no open activity. Mail computes
+    # them field by field and record by record, reading ``activity_ids``
+    # under the field's group check each time. Rows without activities get
+    # the empty values of all six at the first of them; the others go
+    # through mail's computes.
+    _EXPAT_ACTIVITY_FIELDS = (
+        "activity_state",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+        "activity_type_id",
+        "activity_summary",
+        "activity_type_icon",
+    )
+
+    def _expat_activity_holders(self):
+        """The records of ``self`` that have at least one activity, and the
+        new ones (a form being edited: mail's computes decide for them).
+
+        ``activity_ids`` bypasses search access (mail decides who sees an
+        activity by the document), so its value is the same for every user:
+        it is read as superuser only to skip the group check of each row.
+
+        :return: recordset of ``self``'s model, in ``self``'s environment
+        """
+        holder_ids = set(self.sudo().activity_ids.mapped("res_id"))
+        return self.browse(
+            [id_ for id_ in self._ids if not isinstance(id_, int) or id_ in holder_ids]
+        )
+
+    def _compute_field_value(self, field):
+        if field.name not in self._EXPAT_ACTIVITY_FIELDS:
+            return super()._compute_field_value(field)
+        holders = self._expat_activity_holders()
+        idle = self - holders
+        if idle:
+            names = self._EXPAT_ACTIVITY_FIELDS
+            with self.env.protecting([self._fields[name] for name in names], idle):
+                for name in names:
+                    idle[name] = False
+        if holders:
+            super(ExpatDossierMixin, holders)._compute_field_value(field)
+        return None
+
     @api.model_create_multi
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]

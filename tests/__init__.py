@@ -38,6 +38,7 @@ from . import test_rating_figures
 from . import test_rating_page
 from . import test_assignment
 from . import test_performance
+from . import test_dossier_activity
 from . import test_tours
 from . import test_language
 from . import test_acknowledgement

@@ -20,7 +20,9 @@ QUERY_COUNTS = {
     "case_create_next": 7,
     "consultation_create": 12,
     "registrations_50": 104,
-    "follow_up_50": 458,
+    # 458 in the whole suite's order, 462 when the class runs alone: caches
+    # that earlier tests leave warm. The guard takes the higher one.
+    "follow_up_50": 462,
     "partner_counters": 4,
     "annual_report_data": 21,
     "anonymisation": 78,

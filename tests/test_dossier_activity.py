@@ -1,0 +1,139 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import ExpatDeskCase
+
+ACTIVITY_FIELDS = [
+    "activity_state",
+    "activity_exception_decoration",
+    "activity_exception_icon",
+    "activity_summary",
+    "activity_type_icon",
+    "activity_type_id",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestDossierActivityFields(ExpatDeskCase):
+    """The activity fields of the list and kanban are computed for a whole
+    page at once: dossiers without activities get empty values without
+    mail's per-record computes, the others exactly mail's values."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        today = fields.Date.context_today(env.user)
+        cls.todo = env.ref("mail.mail_activity_data_todo")
+        cls.warning_type = env["mail.activity.type"].create(
+            {
+                "name": "Missing document",
+                "decoration_type": "warning",
+                "icon": "fa-exclamation",
+                "res_model": False,
+            }
+        )
+        cls.idle, cls.overdue, cls.planned, cls.warned = (
+            cls._create_case() for _i in range(4)
+        )
+        cls.overdue.activity_schedule(
+            activity_type_id=cls.todo.id,
+            summary="Call back",
+            date_deadline=today - timedelta(days=2),
+            user_id=cls.advisor_a.id,
+        )
+        cls.planned.activity_schedule(
+            activity_type_id=cls.todo.id,
+            summary="Send checklist",
+            date_deadline=today + timedelta(days=5),
+            user_id=cls.advisor_a.id,
+        )
+        cls.warned.activity_schedule(
+            activity_type_id=cls.warning_type.id,
+            summary="Ask for the diploma",
+            date_deadline=today,
+            user_id=cls.advisor_a.id,
+        )
+        cls.contact_idle = cls._create_company_contact()
+        cls.contact_busy = cls._create_company_contact()
+        cls.contact_busy.activity_schedule(
+            activity_type_id=cls.todo.id,
+            summary="Visit",
+            date_deadline=today,
+            user_id=cls.advisor_a.id,
+        )
+
+    def _page(self, records):
+        """The activity fields as the list reads them: one batch, as the
+        advisor, with an empty record cache."""
+        self.env.invalidate_all()
+        batch = records.with_user(self.advisor_a)
+        return {
+            values["id"]: {name: values[name] for name in ACTIVITY_FIELDS}
+            for values in batch.read(ACTIVITY_FIELDS, load=None)
+        }
+
+    def test_page_of_cases(self):
+        page = self._page(self.idle | self.overdue | self.planned | self.warned)
+        self.assertEqual(
+            page[self.idle.id],
+            dict.fromkeys(ACTIVITY_FIELDS, False),
+        )
+        self.assertEqual(
+            page[self.overdue.id],
+            {
+                "activity_state": "overdue",
+                "activity_exception_decoration": False,
+                "activity_exception_icon": False,
+                "activity_summary": "Call back",
+                "activity_type_icon": self.todo.icon,
+                "activity_type_id": self.todo.id,
+            },
+        )
+        self.assertEqual(page[self.planned.id]["activity_state"], "planned")
+        self.assertEqual(page[self.planned.id]["activity_summary"], "Send checklist")
+        self.assertEqual(
+            page[self.warned.id],
+            {
+                "activity_state": "today",
+                "activity_exception_decoration": "warning",
+                "activity_exception_icon": "fa-exclamation",
+                "activity_summary": "Ask for the diploma",
+                "activity_type_icon": "fa-exclamation",
+                "activity_type_id": self.warning_type.id,
+            },
+        )
+
+    def test_page_of_company_contacts(self):
+        page = self._page(self.contact_idle | self.contact_busy)
+        self.assertEqual(page[self.contact_idle.id]["activity_state"], False)
+        self.assertEqual(page[self.contact_idle.id]["activity_type_id"], False)
+        self.assertEqual(page[self.contact_busy.id]["activity_state"], "today")
+        self.assertEqual(page[self.contact_busy.id]["activity_summary"], "Visit")
+
+    def test_values_follow_the_activities(self):
+        """Done and new activities show at once, in the same transaction."""
+        case = self.overdue.with_user(self.advisor_a)
+        self.assertEqual(case.activity_state, "overdue")
+        case.activity_ids.action_feedback(feedback="Reached her")
+        self.assertFalse(case.activity_state)
+        self.assertFalse(case.activity_summary)
+        case.activity_schedule(
+            activity_type_id=self.warning_type.id,
+            date_deadline=fields.Date.context_today(case),
+        )
+        self.assertEqual(case.activity_state, "today")
+        self.assertEqual(case.activity_exception_decoration, "warning")
+
+    def test_new_record_in_the_form(self):
+        """A case being created (onchange, no id yet) has no activities."""
+        case = (
+            self.env["expat.case"]
+            .with_user(self.advisor_a)
+            .new({"person_id": self.person.id})
+        )
+        self.assertFalse(case.activity_state)
+        self.assertFalse(case.activity_exception_decoration)
+        self.assertFalse(case.activity_type_id)
