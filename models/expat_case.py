@@ -55,9 +55,17 @@ class ExpatCase(models.Model):
         domain="[('is_company', '=', False)]",
         help="The individual this case is about.",
     )
-    # Shown on the case; the change of person is tracked by ``person_id``.
+    # Shown on the card and in the list; the change of person is tracked by
+    # ``person_id``. Stored, so that a page does not fetch every person's
+    # contact: the ORM rewrites it when the contact is renamed or anonymised,
+    # and after a merge of contacts (Odoo rewrites the references in SQL,
+    # then writes the remaining contact's values, which recomputes it).
     person_name = fields.Char(
-        related="person_id.name", string="Person Name", tracking=False
+        related="person_id.name",
+        string="Person Name",
+        tracking=False,
+        store=True,
+        precompute=True,
     )
     email = fields.Char(related="person_id.email", readonly=False, tracking=False)
     phone = fields.Char(related="person_id.phone", readonly=False, tracking=False)

@@ -238,7 +238,11 @@ class ExpatDossierMixin(models.AbstractModel):
                 for name in names:
                     idle[name] = False
         if holders:
-            super(ExpatDossierMixin, holders)._compute_field_value(field)
+            # As superuser, as mail computes the related ones: the values
+            # depend on the activities, not on who looks (whoever reads the
+            # dossier may see all its activities), and each activity is not
+            # access-checked a second time.
+            super(ExpatDossierMixin, holders.sudo())._compute_field_value(field)
         return None
 
     @api.model_create_multi

@@ -160,6 +160,26 @@ class TestMergeDuplicates(ExpatDeskCase):
         wizard.action_merge()
         self.assertEqual(len((self.person | twin).exists()), 1)
 
+    def test_cases_show_the_name_of_the_merged_contact(self):
+        """The merge rewrites the cases' person in SQL; the stored name
+        shown on cards and lists follows, as it follows a rename."""
+        twin = self.env["res.partner"].create(
+            {"name": "P. Raman", "email": "priya.raman@example.com"}
+        )
+        case_twin = self._create_case(person_id=twin.id)
+        case_person = self._create_case()
+        wizard = self._wizard(self.person)
+        wizard.dst_partner_id = self.person
+        wizard.action_merge()
+        self.assertFalse(twin.exists())
+        self.assertEqual(case_twin.person_id, self.person)
+        self.assertEqual(case_twin.person_name, "Priya Raman")
+        self.env.invalidate_all()
+        named = self.env["expat.case"].search([("person_name", "=", "Priya Raman")])
+        self.assertEqual(named & (case_twin | case_person), case_twin | case_person)
+        self.person.name = "Priya Raman-Iyer"
+        self.assertEqual(case_twin.person_name, "Priya Raman-Iyer")
+
     def test_four_look_alikes_merge_in_two_steps(self):
         Partner = self.env["res.partner"]
         others = Partner.create(

@@ -14,7 +14,7 @@ from .common import ExpatDeskCase
 # request: the registry's caches warm (@warmup), the record cache empty,
 # pending writes flushed (assertQueryCount).
 QUERY_COUNTS = {
-    "case_kanban_page": 15,
+    "case_kanban_page": 14,
     "case_form_read": 20,
     "case_create": 16,
     "case_create_next": 7,

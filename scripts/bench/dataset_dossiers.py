@@ -67,14 +67,14 @@ def load_dossiers(run, params):
                1 + floor(random() * {N_ORGS})::int AS org_i,
                (%(today)s::date - floor(random() * %(days)s)::int) AS opened
           FROM generate_series(1, {N_CASES}) g;
-        INSERT INTO expat_case (id, name, person_id, employer_id,
+        INSERT INTO expat_case (id, name, person_id, person_name, employer_id,
                company_contact_id, company_id, user_id, stage_id, opened_date,
                closed_date, municipality_id, nationality_id,
                residence_status, qualification_level, channel, priority,
                legal_basis, active, is_shared, anonymized,
                date_last_stage_update, create_uid, write_uid, create_date,
                write_date)
-        SELECT k.id, 'EC/BENCH/' || lpad(k.n::text, 5, '0'), bp.id,
+        SELECT k.id, 'EC/BENCH/' || lpad(k.n::text, 5, '0'), bp.id, pp.name,
                CASE WHEN k.r_employer < 0.30 THEN cc.partner_id
                     WHEN k.r_employer < 0.75 THEN bco.id END,
                CASE WHEN k.r_employer < 0.30 THEN cc.id END,
@@ -95,6 +95,7 @@ def load_dossiers(run, params):
                FALSE, FALSE, now(), 1, 1, now(), now()
           FROM bench_case k
           JOIN bench_person bp ON bp.n = k.person_n
+          JOIN res_partner pp ON pp.id = bp.id
           JOIN bench_company bco ON bco.n = k.company_n
           JOIN bench_contact bcc ON bcc.n = k.contact_n
           JOIN expat_company_contact cc ON cc.id = bcc.id

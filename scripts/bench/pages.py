@@ -97,14 +97,14 @@ _COUNT = """
 
 CASE_COLUMNS = {
     "list": """
-        d.id, d.priority, d.name, p.complete_name, e.complete_name,
+        d.id, d.priority, d.name, d.person_name, e.complete_name,
         n.name->>'en_US', d.residence_status, d.permit_expiry_date, m.name,
         top.tags, up.name, co.name, d.is_shared, d.opened_date, d.closed_date,
         (SELECT count(*) FROM expat_consultation c WHERE c.case_id = d.id),
         act.ids, act.deadline, act.summary, act.type_name, act.type_icon,
         s.name->>'en_US', s.is_closed""",
     "kanban": """
-        d.id, s.name->>'en_US', d.active, d.color, p.name, d.is_shared, d.name,
+        d.id, s.name->>'en_US', d.active, d.color, d.person_name, d.is_shared, d.name,
         e.complete_name, top.tags, n.name->>'en_US', d.priority,
         act.ids, act.deadline, act.summary, act.type_name, act.type_icon,
         (SELECT count(*) FROM expat_consultation c WHERE c.case_id = d.id),
@@ -112,7 +112,6 @@ CASE_COLUMNS = {
 }
 CASE_FROM = """
     {page} d
-    JOIN res_partner p ON p.id = d.person_id
     LEFT JOIN res_partner e ON e.id = d.employer_id
     LEFT JOIN res_country n ON n.id = d.nationality_id
     LEFT JOIN expat_municipality m ON m.id = d.municipality_id
