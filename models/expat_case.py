@@ -232,7 +232,12 @@ class ExpatCase(models.Model):
     # ------------------------------------------------------------------
 
     def _expat_personal_fields(self):
-        """Free text about the person; the statistical fields stay."""
+        """Free text about the person; the statistical fields stay.
+
+        ``person_name`` is not listed: it is the contact's name, stored for
+        the lists, and is rewritten when the contact is anonymised (the
+        sweep in ``tests/test_erasure_sweep.py`` reads its column too); the
+        export gives the name with the contact."""
         return ["description", "occupation"]
 
     def _expat_personal_kept_fields(self):

@@ -13,6 +13,7 @@ class TestErasureSweep(ExpatErasureCase):
             "mail_tracking_value.old_value_char",
             "mail_tracking_value.new_value_char",
             "mail_activity.res_name",
+            "expat_case.person_name",
             "expat_consultation.note",
             "expat_referral.reason",
             "event_registration.name",
