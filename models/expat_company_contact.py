@@ -18,6 +18,17 @@ class ExpatCompanyContact(models.Model):
         domain="[('is_company', '=', True)]",
         help="The employer the desk advises.",
     )
+    # The company's name as the lists and cards show it, stored with the
+    # dossier (as the case stores the person's name, and as Odoo's invoices
+    # store the partner's display name): a page of contacts then needs no
+    # display name computed per company. The ORM rewrites it when the
+    # company is renamed, and after a merge of contacts.
+    partner_name = fields.Char(
+        related="partner_id.complete_name",
+        string="Company Name",
+        store=True,
+        precompute=True,
+    )
     contact_person_id = fields.Many2one(
         "res.partner",
         index="btree_not_null",
@@ -36,7 +47,10 @@ class ExpatCompanyContact(models.Model):
         precompute=True,
         help="By default the municipality of the company.",
     )
-    company_size = fields.Selection(related="partner_id.company_size")
+    # Stored: a column of the list, and a way to group and filter it.
+    company_size = fields.Selection(
+        related="partner_id.company_size", store=True, precompute=True
+    )
     ihk_member = fields.Boolean(related="partner_id.ihk_member")
     planned_hire_count = fields.Integer(
         string="Planned International Hires",

@@ -137,3 +137,31 @@ class TestDossierActivityFields(ExpatDeskCase):
         self.assertFalse(case.activity_state)
         self.assertFalse(case.activity_exception_decoration)
         self.assertFalse(case.activity_type_id)
+
+    def test_only_internal_users_read_dossiers(self):
+        """The dossiers' activity fields carry no group of their own: mail
+        restricts them to internal users for documents that portal users
+        may read, and no one but an internal user reads a dossier at all.
+        If a group outside internal users is ever granted a dossier, this
+        fails, and the restriction must come back."""
+        internal = self.env.ref("base.group_user")
+        portal = self.env["res.users"].create(
+            {
+                "name": "Portal Pia",
+                "login": "portal_pia",
+                "group_ids": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        for model in ("expat.case", "expat.company.contact"):
+            Dossier = self.env[model]
+            for name in ("activity_ids", *ACTIVITY_FIELDS):
+                self.assertFalse(Dossier._fields[name].groups, f"{model}.{name}")
+            readers = self.env["ir.model.access"].search(
+                [("model_id.model", "=", model), ("perm_read", "=", True)]
+            )
+            self.assertTrue(readers)
+            for access in readers:
+                self.assertIn(internal, access.group_id.all_implied_ids, access.name)
+            self.assertFalse(Dossier.with_user(portal).has_access("read"))
+        page = self._page(self.overdue | self.idle)
+        self.assertEqual(page[self.overdue.id]["activity_state"], "overdue")

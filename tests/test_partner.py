@@ -42,6 +42,49 @@ class TestPartner(ExpatDeskCase):
         action = contact.action_view_cases()
         self.assertEqual(self.env["expat.case"].search(action["domain"]), case_one)
 
+    def test_company_contacts_show_the_company_as_it_is_now(self):
+        """The company's name and size are stored on the dossier for the
+        lists (sorted, grouped, searched in SQL) and follow the company:
+        rename, new size, another company, and a merge of companies."""
+        contact = self._create_company_contact()
+        self.assertEqual(contact.partner_name, "Rheinblick Robotics GmbH")
+        self.assertEqual(contact.company_size, "50_249")
+        self.employer.write(
+            {"name": "Rheinblick Robotics AG", "company_size": "250_plus"}
+        )
+        Contact = self.env["expat.company.contact"].with_user(self.advisor_a)
+        self.env.invalidate_all()
+        self.assertEqual(
+            Contact.search([("partner_name", "=", "Rheinblick Robotics AG")]), contact
+        )
+        groups = Contact.formatted_read_group([], ["company_size"], ["__count"])
+        self.assertEqual(
+            [(group["company_size"], group["__count"]) for group in groups],
+            [("250_plus", 1)],
+        )
+        twin = self.env["res.partner"].create(
+            {"name": "Rheinblick Robotics", "is_company": True, "company_size": "1_9"}
+        )
+        contact.partner_id = twin
+        self.assertEqual(
+            (contact.partner_name, contact.company_size), ("Rheinblick Robotics", "1_9")
+        )
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_context(
+                active_model="res.partner", active_ids=(self.employer | twin).ids
+            )
+            .create({})
+        )
+        wizard.dst_partner_id = self.employer
+        wizard.action_merge()
+        self.assertFalse(twin.exists())
+        self.assertEqual(contact.partner_id, self.employer)
+        self.assertEqual(
+            (contact.partner_name, contact.company_size),
+            ("Rheinblick Robotics AG", "250_plus"),
+        )
+
     def test_desk_fields_on_partner(self):
         self.assertEqual(self.employer.municipality_id, self.ratingen)
         self.assertEqual(self.employer.company_size, "50_249")

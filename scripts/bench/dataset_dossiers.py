@@ -32,13 +32,14 @@ def load_dossiers(run, params):
                1 + floor(random() * {N_ORGS})::int AS org_i,
                (%(today)s::date - floor(random() * %(days)s)::int) AS opened
           FROM generate_series(1, {N_CONTACTS}) g;
-        INSERT INTO expat_company_contact (id, name, partner_id, company_id,
+        INSERT INTO expat_company_contact (id, name, partner_id, partner_name,
+               company_size, company_id,
                user_id, stage_id, opened_date, closed_date, municipality_id,
                channel, priority, active, is_shared, planned_hire_count,
                date_last_stage_update, create_uid, write_uid, create_date,
                write_date)
         SELECT c.id, 'CC/BENCH/' || lpad(c.n::text, 5, '0'), p.id,
-               (%(orgs)s::int[])[c.org_i],
+               p.complete_name, p.company_size, (%(orgs)s::int[])[c.org_i],
                (%(advisors)s::int[])[c.org_i][1 + floor(random() * 2)::int],
                s.stage, c.opened,
                CASE WHEN s.stage = ANY(%(closed)s) THEN c.opened + 30 END,

@@ -2,13 +2,17 @@
 
 The ORM side is what the Odoo 19 web client sends when an advisor opens the
 page: ``web_search_read`` with the view's field specification (the fields of
-the arch, the display name of every many2one, name and colour of the tags,
+the arch, the display name of every many2one not always invisible, name and
+colour of the tags,
 the fields the activity widgets depend on), 80 rows, ``count_limit`` 10,001;
 ``web_search_read`` calls ``search_count`` for the pager when the page is
 full. The SQL side asks the same two questions by hand: the 80 rows with the
 same columns (names of the linked records, topics, activities, the number of
 consultations) under the same visibility rule, and the pager's count.
 """
+
+import ast
+import contextlib
 
 from lxml import etree
 
@@ -25,6 +29,9 @@ ACTIVITY_DEPENDENCIES = {
     "activity_type_icon": {},
     "activity_type_id": {"fields": {"display_name": {}}},
 }
+# Modifier values the web client reads as "always" (combineModifiers).
+ALWAYS = ("True", "1")
+
 WIDGET_DEPENDENCIES = {
     "kanban_activity": ACTIVITY_DEPENDENCIES,
     "list_activity": ACTIVITY_DEPENDENCIES,
@@ -33,16 +40,29 @@ WIDGET_DEPENDENCIES = {
 
 def view_specification(model, view_type):
     """The specification the web client builds from the view that ``model``'s
-    user gets (fields hidden by ``groups`` removed): {field: spec}."""
+    user gets (fields hidden by ``groups`` removed): {field: spec}.
+
+    As ``getFieldsSpec`` in web/static/src/model/relational_model/utils.js:
+    a field that is always invisible (``invisible`` or ``column_invisible``
+    "True", as the fields the server adds for domains and modifiers) is
+    fetched without the display name of what it links to; a many2one's
+    ``context`` goes with its specification (literal contexts only)."""
     arch = model.get_views([(False, view_type)])["views"][view_type]["arch"]
     spec = {}
     for node in etree.fromstring(arch).iter("field"):
         name = node.get("name")
         field = model._fields[name]
         widget = node.get("widget")
+        hidden = any(
+            node.get(attribute) in ALWAYS
+            for attribute in ("invisible", "column_invisible")
+        )
         if field.type == "many2one":
-            spec[name] = {"fields": {"display_name": {}}}
-        elif widget == "many2many_tags":
+            spec[name] = {"fields": {} if hidden else {"display_name": {}}}
+            if node.get("context") and not hidden:
+                with contextlib.suppress(ValueError):  # not a literal
+                    spec[name]["context"] = ast.literal_eval(node.get("context"))
+        elif widget == "many2many_tags" and not hidden:
             spec[name] = {"fields": {"display_name": {}, "color": {}}}
         else:
             spec.setdefault(name, {})
@@ -89,6 +109,11 @@ _TOPICS = """
           JOIN expat_topic t ON t.id = r.expat_topic_id
          WHERE r.{table}_id = d.id) top ON TRUE
 """
+# The organisations a dossier is shared with: the lists read them (the server
+# adds the field to the arch for the domain of the advisor column).
+_SHARED = """
+        (SELECT array_agg(r.res_company_id) FROM {table}_res_company_rel r
+          WHERE r.{table}_id = d.id)"""
 _ORDER = "ORDER BY d.priority DESC, d.opened_date DESC, d.id DESC"
 _COUNT = """
     SELECT count(*) FROM (
@@ -102,10 +127,11 @@ CASE_COLUMNS = {
         top.tags, up.name, co.name, d.is_shared, d.opened_date, d.closed_date,
         (SELECT count(*) FROM expat_consultation c WHERE c.case_id = d.id),
         act.ids, act.deadline, act.summary, act.type_name, act.type_icon,
-        s.name->>'en_US', s.is_closed""",
+        s.name->>'en_US', s.is_closed,"""
+    + _SHARED,
     "kanban": """
-        d.id, s.name->>'en_US', d.active, d.color, d.person_name, d.is_shared, d.name,
-        e.complete_name, top.tags, n.name->>'en_US', d.priority,
+        d.id, s.name->>'en_US', d.active, d.color, d.company_id, d.person_name,
+        d.is_shared, d.name, e.complete_name, top.tags, n.name->>'en_US', d.priority,
         act.ids, act.deadline, act.summary, act.type_name, act.type_icon,
         (SELECT count(*) FROM expat_consultation c WHERE c.case_id = d.id),
         d.date_last_stage_update, s.rotting_threshold_days, up.name""",
@@ -122,20 +148,20 @@ CASE_FROM = """
 """
 CONTACT_COLUMNS = {
     "list": """
-        d.id, d.priority, d.name, p.complete_name, cp.complete_name, m.name,
-        p.company_size, d.planned_hire_count, top.tags, up.name, co.name,
+        d.id, d.priority, d.name, d.partner_name, d.partner_id, cp.complete_name,
+        m.name, d.company_size, d.planned_hire_count, top.tags, up.name, co.name,
         d.is_shared, d.opened_date, d.closed_date,
         act.ids, act.deadline, act.summary, act.type_name, act.type_icon,
-        s.name->>'en_US', s.is_closed""",
+        s.name->>'en_US', s.is_closed,"""
+    + _SHARED,
     "kanban": """
-        d.id, s.name->>'en_US', d.active, d.color, p.complete_name, d.is_shared,
-        d.name, cp.complete_name, top.tags, d.planned_hire_count, d.priority,
-        act.ids, act.deadline, act.summary, act.type_name, act.type_icon,
-        d.date_last_stage_update, s.rotting_threshold_days, up.name""",
+        d.id, s.name->>'en_US', d.active, d.color, d.company_id, d.partner_name,
+        d.is_shared, d.name, cp.complete_name, top.tags, d.planned_hire_count,
+        d.priority, act.ids, act.deadline, act.summary, act.type_name,
+        act.type_icon, d.date_last_stage_update, s.rotting_threshold_days, up.name""",
 }
 CONTACT_FROM = """
     {page} d
-    JOIN res_partner p ON p.id = d.partner_id
     LEFT JOIN res_partner cp ON cp.id = d.contact_person_id
     LEFT JOIN expat_municipality m ON m.id = d.municipality_id
     LEFT JOIN expat_stage s ON s.id = d.stage_id
@@ -160,8 +186,9 @@ def page_sql(model_name, view_type):
     # The page's rows first (the order served by an index), then what they
     # link to: joins and lateral look-ups for 80 rows only.
     page = f"(SELECT * FROM {table} d WHERE {visible} {_ORDER} LIMIT %(limit)s)"
+    selected = columns[view_type].format(table=table)
     rows = (
-        f"SELECT {columns[view_type]} FROM {from_.format(page=page)}"
+        f"SELECT {selected} FROM {from_.format(page=page)}"
         + _TOPICS.format(table=table)
         + _ACTIVITIES.format(model=model_name)
         + f" {_ORDER}"
