@@ -40,6 +40,15 @@ class ExpatCompanyContact(models.Model):
         domain="[('is_company', '=', False), ('parent_id', '=?', partner_id)]",
         help="By default the company's first contact person.",
     )
+    # The contact person's name, stored for the same reason: the card and
+    # the list show it beside the company (rewritten on rename and when the
+    # contact person is anonymised, as the case's person name).
+    contact_person_name = fields.Char(
+        related="contact_person_id.name",
+        string="Contact Person Name",
+        store=True,
+        precompute=True,
+    )
     municipality_id = fields.Many2one(
         compute="_compute_municipality_id",
         store=True,

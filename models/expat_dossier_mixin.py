@@ -256,6 +256,38 @@ class ExpatDossierMixin(models.AbstractModel):
             super(ExpatDossierMixin, holders.sudo())._compute_field_value(field)
         return None
 
+    @api.readonly
+    def web_read(self, specification):
+        """The web client's read, with the activity widget's fields of a list
+        or kanban page given in one pass: the rows without activities get
+        ``False`` for each of them without the ORM's read of every cell; the
+        rows with activities are read by the ORM (mail's values).
+
+        :param specification: the web client's field specification
+            ({field name: {...}}), as for ``BaseModel.web_read``
+        :return: list of dicts, one per record, exactly as ``web_read``
+        """
+        names = [name for name in self._EXPAT_ACTIVITY_FIELDS if name in specification]
+        if not names or len(self) < 2 or not all(isinstance(i, int) for i in self._ids):
+            return super().web_read(specification)
+        holders = self._expat_activity_holders()
+        values_list = super().web_read(
+            {name: spec for name, spec in specification.items() if name not in names}
+        )
+        held = {}
+        if holders:
+            held = {
+                values["id"]: values
+                for values in super(ExpatDossierMixin, holders).web_read(
+                    {name: specification[name] for name in names}
+                )
+            }
+        for values in values_list:
+            activity_values = held.get(values["id"])
+            for name in names:
+                values[name] = activity_values[name] if activity_values else False
+        return values_list
+
     @api.model_create_multi
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from .common import ExpatDeskCase
+from .web_specification import view_specification
 
 ACTIVITY_FIELDS = [
     "activity_state",
@@ -112,6 +113,27 @@ class TestDossierActivityFields(ExpatDeskCase):
         self.assertEqual(page[self.contact_idle.id]["activity_type_id"], False)
         self.assertEqual(page[self.contact_busy.id]["activity_state"], "today")
         self.assertEqual(page[self.contact_busy.id]["activity_summary"], "Visit")
+
+    def test_page_read_equals_the_read_of_each_record(self):
+        """``web_read`` of a page (the activity fields filled in one pass)
+        gives what the ORM gives for each record read alone."""
+        for records in (
+            self.idle | self.overdue | self.planned | self.warned,
+            self.contact_idle | self.contact_busy,
+        ):
+            batch = records.with_user(self.advisor_a)
+            for view_type in ("list", "kanban"):
+                spec = view_specification(batch, view_type)
+                self.assertIn("activity_type_id", spec)
+                self.env.invalidate_all()
+                page = batch.web_read(spec)
+                self.env.invalidate_all()
+                one_by_one = [record.web_read(spec)[0] for record in batch]
+                self.assertEqual(page, one_by_one)
+        self.assertEqual(
+            [values["activity_summary"] for values in page],
+            [False, "Visit"],
+        )
 
     def test_values_follow_the_activities(self):
         """Done and new activities show at once, in the same transaction."""

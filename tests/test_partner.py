@@ -43,12 +43,22 @@ class TestPartner(ExpatDeskCase):
         self.assertEqual(self.env["expat.case"].search(action["domain"]), case_one)
 
     def test_company_contacts_show_the_company_as_it_is_now(self):
-        """The company's name and size are stored on the dossier for the
-        lists (sorted, grouped, searched in SQL) and follow the company:
-        rename, new size, another company, and a merge of companies."""
+        """The company's name and size and the contact person's name are
+        stored on the dossier for the lists (sorted, grouped, searched in
+        SQL) and follow the partners: rename, new size, another company,
+        and a merge of companies."""
         contact = self._create_company_contact()
         self.assertEqual(contact.partner_name, "Rheinblick Robotics GmbH")
         self.assertEqual(contact.company_size, "50_249")
+        self.assertEqual(contact.contact_person_id, self.person)
+        self.assertEqual(contact.contact_person_name, "Priya Raman")
+        self.person.name = "Priya Raman-Iyer"
+        self.assertEqual(contact.contact_person_name, "Priya Raman-Iyer")
+        self.person.with_user(self.manager).with_context(
+            allowed_company_ids=(self.org_a | self.org_b).ids
+        ).action_expat_anonymize()
+        self.assertNotIn("Priya", contact.contact_person_name)
+        self.assertEqual(self._columns_holding("Raman-Iyer"), [])
         self.employer.write(
             {"name": "Rheinblick Robotics AG", "company_size": "250_plus"}
         )

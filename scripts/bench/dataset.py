@@ -69,6 +69,10 @@ SIZE_QUERIES = [
         "SELECT count(*) FROM mail_activity WHERE res_model = 'expat.case'",
     ),
     ("company contacts", "SELECT count(*) FROM expat_company_contact"),
+    (
+        "company contacts with a contact person",
+        "SELECT count(contact_person_id) FROM expat_company_contact",
+    ),
     ("consultations", "SELECT count(*) FROM expat_consultation"),
     (
         "consultation topics",

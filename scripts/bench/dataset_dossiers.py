@@ -33,13 +33,14 @@ def load_dossiers(run, params):
                (%(today)s::date - floor(random() * %(days)s)::int) AS opened
           FROM generate_series(1, {N_CONTACTS}) g;
         INSERT INTO expat_company_contact (id, name, partner_id, partner_name,
-               company_size, company_id,
+               company_size, contact_person_id, contact_person_name, company_id,
                user_id, stage_id, opened_date, closed_date, municipality_id,
                channel, priority, active, is_shared, planned_hire_count,
                date_last_stage_update, create_uid, write_uid, create_date,
                write_date)
         SELECT c.id, 'CC/BENCH/' || lpad(c.n::text, 5, '0'), p.id,
-               p.complete_name, p.company_size, (%(orgs)s::int[])[c.org_i],
+               p.complete_name, p.company_size, cp.id, cpp.name,
+               (%(orgs)s::int[])[c.org_i],
                (%(advisors)s::int[])[c.org_i][1 + floor(random() * 2)::int],
                s.stage, c.opened,
                CASE WHEN s.stage = ANY(%(closed)s) THEN c.opened + 30 END,
@@ -48,6 +49,8 @@ def load_dossiers(run, params):
           FROM bench_contact c
           JOIN bench_company bc ON bc.n = c.company_n
           JOIN res_partner p ON p.id = bc.id
+          LEFT JOIN bench_company_person cp ON cp.company_n = c.company_n
+          LEFT JOIN res_partner cpp ON cpp.id = cp.id
          CROSS JOIN LATERAL (SELECT (%(stages)s::int[])[
                1 + floor(random() * {len(stages)} + c.n * 0)::int] AS stage) s
         """

@@ -93,7 +93,12 @@ def load_partners(run, params):
           FROM generate_series(1, {N_COMPANIES}) g;
         CREATE TEMP TABLE bench_person ON COMMIT DROP AS
         SELECT g AS n, nextval('res_partner_id_seq')::int AS id
-          FROM generate_series(1, {N_PERSONS}) g
+          FROM generate_series(1, {N_PERSONS}) g;
+        -- The contact person of 85 in 100 companies (the company
+        -- contact's default contact person).
+        CREATE TEMP TABLE bench_company_person ON COMMIT DROP AS
+        SELECT b.n AS company_n, nextval('res_partner_id_seq')::int AS id
+          FROM bench_company b WHERE random() < 0.85
         """
     )
     run(
@@ -122,6 +127,19 @@ def load_partners(run, params):
                END,
                'person' || b.n || '@bench.example', 'person' || b.n || '@bench.example',
                1, 1, now(), now()
-          FROM bench_person b
+          FROM bench_person b;
+        INSERT INTO res_partner (id, name, complete_name, parent_id,
+               commercial_partner_id, commercial_company_name, is_company, type,
+               active, lang, partner_share, email, email_normalized,
+               create_uid, write_uid, create_date, write_date)
+        SELECT cp.id, 'Contact Person ' || lpad(cp.company_n::text, 5, '0'),
+               c.name || ', Contact Person ' || lpad(cp.company_n::text, 5, '0'),
+               c.id, c.id, c.name, FALSE, 'contact', TRUE, 'en_US', TRUE,
+               'hr' || cp.company_n || '@company.bench.example',
+               'hr' || cp.company_n || '@company.bench.example',
+               1, 1, now(), now()
+          FROM bench_company_person cp
+          JOIN bench_company b ON b.n = cp.company_n
+          JOIN res_partner c ON c.id = b.id
         """
     )

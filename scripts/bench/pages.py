@@ -3,72 +3,26 @@
 The ORM side is what the Odoo 19 web client sends when an advisor opens the
 page: ``web_search_read`` with the view's field specification (the fields of
 the arch, the display name of every many2one not always invisible, name and
-colour of the tags,
-the fields the activity widgets depend on), 80 rows, ``count_limit`` 10,001;
-``web_search_read`` calls ``search_count`` for the pager when the page is
-full. The SQL side asks the same two questions by hand: the 80 rows with the
-same columns (names of the linked records, topics, activities, the number of
-consultations) under the same visibility rule, and the pager's count.
+colour of the tags, the fields the activity widgets depend on), 80 rows,
+``count_limit`` 10,001; ``web_search_read`` calls ``search_count`` for the
+pager when the page is full. The SQL side asks the same two questions by
+hand: the 80 rows with the same columns (names of the linked records,
+topics, activities, the number of consultations) under the same visibility
+rule, and the pager's count.
 """
-
-import ast
-import contextlib
-
-from lxml import etree
 
 LIMIT = 80
 COUNT_LIMIT = 10001
 
-# What the activity widgets of mail add to the specification
-# (mail/static/src/views/web/fields/*_activity/*.js, fieldDependencies).
-ACTIVITY_DEPENDENCIES = {
-    "activity_exception_decoration": {},
-    "activity_exception_icon": {},
-    "activity_state": {},
-    "activity_summary": {},
-    "activity_type_icon": {},
-    "activity_type_id": {"fields": {"display_name": {}}},
-}
-# Modifier values the web client reads as "always" (combineModifiers).
-ALWAYS = ("True", "1")
-
-WIDGET_DEPENDENCIES = {
-    "kanban_activity": ACTIVITY_DEPENDENCIES,
-    "list_activity": ACTIVITY_DEPENDENCIES,
-}
-
 
 def view_specification(model, view_type):
-    """The specification the web client builds from the view that ``model``'s
-    user gets (fields hidden by ``groups`` removed): {field: spec}.
+    """The specification the web client sends for the view that ``model``'s
+    user gets: the addon's ``tests/web_specification.py``, shared with the
+    query-count guards and the load test (imported once Odoo knows the
+    addons path)."""
+    from odoo.addons.expat_service_desk.tests import web_specification
 
-    As ``getFieldsSpec`` in web/static/src/model/relational_model/utils.js:
-    a field that is always invisible (``invisible`` or ``column_invisible``
-    "True", as the fields the server adds for domains and modifiers) is
-    fetched without the display name of what it links to; a many2one's
-    ``context`` goes with its specification (literal contexts only)."""
-    arch = model.get_views([(False, view_type)])["views"][view_type]["arch"]
-    spec = {}
-    for node in etree.fromstring(arch).iter("field"):
-        name = node.get("name")
-        field = model._fields[name]
-        widget = node.get("widget")
-        hidden = any(
-            node.get(attribute) in ALWAYS
-            for attribute in ("invisible", "column_invisible")
-        )
-        if field.type == "many2one":
-            spec[name] = {"fields": {} if hidden else {"display_name": {}}}
-            if node.get("context") and not hidden:
-                with contextlib.suppress(ValueError):  # not a literal
-                    spec[name]["context"] = ast.literal_eval(node.get("context"))
-        elif widget == "many2many_tags" and not hidden:
-            spec[name] = {"fields": {"display_name": {}, "color": {}}}
-        else:
-            spec.setdefault(name, {})
-        for dep, dep_spec in WIDGET_DEPENDENCIES.get(widget, {}).items():
-            spec.setdefault(dep, dep_spec)
-    return spec
+    return web_specification.view_specification(model, view_type)
 
 
 def page_orm(model, spec):
@@ -148,21 +102,20 @@ CASE_FROM = """
 """
 CONTACT_COLUMNS = {
     "list": """
-        d.id, d.priority, d.name, d.partner_name, d.partner_id, cp.complete_name,
-        m.name, d.company_size, d.planned_hire_count, top.tags, up.name, co.name,
+        d.id, d.priority, d.name, d.partner_name, d.contact_person_name, m.name,
+        d.company_size, d.planned_hire_count, top.tags, up.name, co.name,
         d.is_shared, d.opened_date, d.closed_date,
         act.ids, act.deadline, act.summary, act.type_name, act.type_icon,
         s.name->>'en_US', s.is_closed,"""
     + _SHARED,
     "kanban": """
         d.id, s.name->>'en_US', d.active, d.color, d.company_id, d.partner_name,
-        d.is_shared, d.name, cp.complete_name, top.tags, d.planned_hire_count,
+        d.is_shared, d.name, d.contact_person_name, top.tags, d.planned_hire_count,
         d.priority, act.ids, act.deadline, act.summary, act.type_name,
         act.type_icon, d.date_last_stage_update, s.rotting_threshold_days, up.name""",
 }
 CONTACT_FROM = """
     {page} d
-    LEFT JOIN res_partner cp ON cp.id = d.contact_person_id
     LEFT JOIN expat_municipality m ON m.id = d.municipality_id
     LEFT JOIN expat_stage s ON s.id = d.stage_id
     LEFT JOIN res_users u ON u.id = d.user_id

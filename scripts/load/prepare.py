@@ -13,53 +13,20 @@ import datetime
 import json
 import sys
 
-from lxml import etree
-
 import odoo.init  # noqa: F401 (Odoo's own set-up, before any other import)
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
-ACTIVITY_DEPENDENCIES = (
-    "activity_exception_decoration",
-    "activity_exception_icon",
-    "activity_state",
-    "activity_summary",
-    "activity_type_icon",
-)
-
-
-def node_specification(model, node):
-    """The web client's specification for the fields under ``node``."""
-    spec = {}
-    for child in node.iterchildren(tag=etree.Element):
-        if child.tag != "field":
-            for name, value in node_specification(model, child).items():
-                spec.setdefault(name, value)
-            continue
-        name = child.get("name")
-        field = model._fields[name]
-        if field.type == "many2one":
-            spec[name] = {"fields": {"display_name": {}}}
-        elif field.type in ("one2many", "many2many"):
-            sub = {}
-            for view in child.iterchildren("list", "kanban"):
-                sub.update(node_specification(model.env[field.comodel_name], view))
-            if child.get("widget") == "many2many_tags":
-                sub = {"display_name": {}, "color": {}}
-            spec[name] = {"fields": sub}
-        else:
-            spec.setdefault(name, {})
-        if child.get("widget") in ("kanban_activity", "list_activity"):
-            spec.update({dep: {} for dep in ACTIVITY_DEPENDENCIES})
-            spec["activity_type_id"] = {"fields": {"display_name": {}}}
-    return spec
-
 
 def view_specification(model, view_type):
-    arch = model.get_views([(False, view_type)])["views"][view_type]["arch"]
-    return node_specification(model, etree.fromstring(arch))
+    """The specification the web client sends for the view that ``model``'s
+    user gets: the addon's ``tests/web_specification.py``, shared with the
+    query-count guards and the benchmark."""
+    from odoo.addons.expat_service_desk.tests import web_specification
+
+    return web_specification.view_specification(model, view_type)
 
 
 def create_advisors(env, count):
