@@ -22,7 +22,8 @@ class ExpatCompanyContact(models.Model):
     # dossier (as the case stores the person's name, and as Odoo's invoices
     # store the partner's display name): a page of contacts then needs no
     # display name computed per company. The ORM rewrites it when the
-    # company is renamed, and after a merge of contacts.
+    # company is renamed or another one chosen, and after a merge of
+    # companies.
     partner_name = fields.Char(
         related="partner_id.complete_name",
         string="Company Name",

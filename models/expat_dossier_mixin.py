@@ -261,19 +261,29 @@ class ExpatDossierMixin(models.AbstractModel):
         """The web client's read, with the activity widget's fields of a list
         or kanban page given in one pass: the rows without activities get
         ``False`` for each of them without the ORM's read of every cell; the
-        rows with activities are read by the ORM (mail's values).
+        rows with activities are read by the ORM (mail's values). Single
+        records (forms) and other reads go through ``_compute_field_value``.
 
         :param specification: the web client's field specification
             ({field name: {...}}), as for ``BaseModel.web_read``
         :return: list of dicts, one per record, exactly as ``web_read``
         """
         names = [name for name in self._EXPAT_ACTIVITY_FIELDS if name in specification]
-        if not names or len(self) < 2 or not all(isinstance(i, int) for i in self._ids):
+        others = {
+            name: spec for name, spec in specification.items() if name not in names
+        }
+        if (
+            not names
+            # Nothing else read: the ORM would not check the access.
+            or not set(others) - {"id"}
+            or len(self) < 2
+            or not all(isinstance(id_, int) for id_ in self._ids)
+        ):
             return super().web_read(specification)
+        # The ORM's read of the other fields checks the access to every row
+        # before anything about the activities is looked at.
+        values_list = super().web_read(others)
         holders = self._expat_activity_holders()
-        values_list = super().web_read(
-            {name: spec for name, spec in specification.items() if name not in names}
-        )
         held = {}
         if holders:
             held = {

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import ExpatDeskCase
@@ -133,6 +134,28 @@ class TestDossierActivityFields(ExpatDeskCase):
         self.assertEqual(
             [values["activity_summary"] for values in page],
             [False, "Visit"],
+        )
+
+    def test_page_read_checks_the_access_first(self):
+        """Whoever may not read the dossiers learns nothing from the page's
+        activity fields, not even which dossiers have activities."""
+        # Without activities: nothing would be read for them but the ids.
+        cases = self.idle | self._create_case()
+        for user in (self.advisor_b, self.reporting):
+            for spec in (
+                {"activity_state": {}},
+                {"id": {}, "activity_state": {}},
+                {"name": {}, "activity_state": {}, "activity_summary": {}},
+            ):
+                with self.assertRaises(AccessError, msg=f"{user.login} {spec}"):
+                    cases.with_user(user).web_read(spec)
+        page = (
+            (self.idle | self.overdue)
+            .with_user(self.advisor_a)
+            .web_read({"activity_state": {}})
+        )
+        self.assertEqual(
+            [values["activity_state"] for values in page], [False, "overdue"]
         )
 
     def test_values_follow_the_activities(self):

@@ -373,3 +373,40 @@ class TestReadOnlyEntryPoints(ExpatDeskCase):
         ):
             function = getattr(type(self.env[model]), method)
             self.assertTrue(getattr(function, "_readonly", False), (model, method))
+
+
+@tagged("post_install", "-at_install")
+class TestWebSpecification(ExpatDeskCase):
+    """The specification the guards, the benchmark and the load test send
+    is the web client's, for every user and view."""
+
+    def test_multi_company_user_gets_the_organisation_shown(self):
+        """The list shows the organisation to users of several of them; the
+        server's invisible copy of the field does not hide it."""
+        self.manager.group_ids |= self.env.ref("base.group_multi_company")
+        for model in ("expat.case", "expat.company.contact"):
+            Dossier = self.env[model].with_user(self.manager)
+            spec = view_specification(Dossier, "list")
+            self.assertEqual(spec["company_id"], {"fields": {"display_name": {}}})
+            spec = view_specification(self.env[model].with_user(self.advisor_a), "list")
+            self.assertEqual(spec["company_id"], {"fields": {}})
+
+    def test_every_form_and_page_can_be_read(self):
+        """Tags ask for their colour only where the view names a colour
+        field (the company contact's recruiting countries have none)."""
+        contact = self._create_company_contact(
+            recruiting_country_ids=[self.env.ref("base.in").id]
+        )
+        case = self._create_case()
+        for record in (contact, case):
+            for view_type in ("form", "list", "kanban"):
+                spec = view_specification(record, view_type)
+                values = record.web_read(spec)
+                self.assertEqual(values[0]["id"], record.id, view_type)
+        spec = view_specification(contact, "form")
+        self.assertEqual(
+            spec["recruiting_country_ids"], {"fields": {"display_name": {}}}
+        )
+        self.assertEqual(
+            spec["topic_ids"], {"fields": {"display_name": {}, "color": {}}}
+        )
