@@ -200,9 +200,9 @@ class ExpatDossierMixin(models.AbstractModel):
     # The activity widgets of the list and kanban ask for six activity fields
     # of every row, while most dossiers have no open activity. Mail computes
     # them field by field and record by record, reading ``activity_ids``
-    # under the field's group check each time. Rows without activities get
-    # the empty values of all six at the first of them; the others go
-    # through mail's computes.
+    # each time. Rows without activities get the empty values of all six at
+    # the first of them; the others go through mail's computes (and
+    # ``web_read`` below spares a page even the read of the empty cells).
     _EXPAT_ACTIVITY_FIELDS = (
         "activity_state",
         "activity_exception_decoration",

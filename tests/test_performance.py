@@ -21,8 +21,9 @@ QUERY_COUNTS = {
     "case_create_next": 7,
     "consultation_create": 12,
     "registrations_50": 104,
-    # 461 in the whole suite's order, 465 when the class runs alone: caches
-    # that earlier tests leave warm. The guard takes the higher one.
+    # 461 in the whole suite's order, 465 right after the install with few
+    # tests before it: caches that earlier tests leave warm. The guard takes
+    # the higher one.
     "follow_up_50": 465,
     "partner_counters": 4,
     "annual_report_data": 21,
